@@ -1,0 +1,134 @@
+"""Zubia settings, read from the environment when the app is created (never at import)."""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused by ProductionConfig
+
+
+def env_bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name, default):
+    value = os.environ.get(name)
+    return default if value in (None, "") else int(value)
+
+
+class Config:
+    """Development settings; every value can be overridden from the environment."""
+
+    ENV_NAME = "development"
+    DEBUG = False
+    TESTING = False
+
+    def __init__(self):
+        instance = Path(os.environ.get("ZUBIA_INSTANCE_PATH", BASE_DIR / "instance"))
+        self.INSTANCE_PATH = str(instance)
+        self.SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+        self.SQLALCHEMY_DATABASE_URI = os.environ.get(
+            "DATABASE_URL", f"sqlite:///{instance / 'zubia.sqlite3'}"
+        )
+        self.SQLALCHEMY_ENGINE_OPTIONS = {
+            "pool_pre_ping": True,
+            # Keep workers x (pool_size + max_overflow) under PostgreSQL's max_connections.
+            **(
+                {
+                    "pool_size": env_int("DB_POOL_SIZE", 5),
+                    "max_overflow": env_int("DB_MAX_OVERFLOW", 5),
+                }
+                if not self.SQLALCHEMY_DATABASE_URI.startswith("sqlite")
+                else {}
+            ),
+        }
+
+        self.BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+        self.MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+        self.MAIL_PORT = env_int("MAIL_PORT", 25)
+        self.MAIL_USE_TLS = env_bool("MAIL_USE_TLS")
+        self.MAIL_USE_SSL = env_bool("MAIL_USE_SSL")
+        self.MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+        self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+        self.MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Zubia <zubia@localhost>")
+        self.MAIL_TIMEOUT = env_int("MAIL_TIMEOUT", 20)
+
+        self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per minute")
+        self.LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "30 per minute")
+        # Number of reverse proxies in front of the app whose X-Forwarded-* headers we trust.
+        self.PROXY_FIX_HOPS = env_int("PROXY_FIX_HOPS", 0)
+        trusted = os.environ.get("TRUSTED_HOSTS", "")
+        self.TRUSTED_HOSTS = [h.strip() for h in trusted.split(",") if h.strip()] or None
+
+        # argon2id; defaults are RFC 9106's low-memory profile, above OWASP's minimum
+        # (m=19 MiB, t=2, p=1).
+        self.ARGON2_TIME_COST = env_int("ARGON2_TIME_COST", 3)
+        self.ARGON2_MEMORY_COST = env_int("ARGON2_MEMORY_COST", 65536)
+        self.ARGON2_PARALLELISM = env_int("ARGON2_PARALLELISM", 4)
+
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = False
+        self.SESSION_IDLE_TIMEOUT = timedelta(minutes=env_int("SESSION_IDLE_MINUTES", 60))
+        self.SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=env_int("SESSION_ABSOLUTE_HOURS", 12))
+        self.PERMANENT_SESSION_LIFETIME = self.SESSION_ABSOLUTE_TIMEOUT
+        self.HSTS_SECONDS = 0
+        # A long form (a meeting written up after the fact) must not lose its token.
+        self.WTF_CSRF_TIME_LIMIT = env_int("WTF_CSRF_TIME_LIMIT", 12 * 3600)
+        self.MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)
+        self.MAX_FORM_PARTS = 1000
+
+        self.BABEL_DEFAULT_LOCALE = "en"
+        self.BABEL_DEFAULT_TIMEZONE = "UTC"
+        self.LANGUAGES = {"en": "English", "ja": "日本語", "es": "Español"}
+        self.DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE", "Europe/Madrid")
+
+
+class DevelopmentConfig(Config):
+    DEBUG = True
+
+
+class TestConfig(Config):
+    ENV_NAME = "test"
+    TESTING = True
+
+    def __init__(self):
+        super().__init__()
+        self.SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+        self.WTF_CSRF_ENABLED = False
+        self.RATELIMIT_STORAGE_URI = "memory://"
+        # OWASP's minimum argon2id profile keeps the suite quick while still being compliant.
+        self.ARGON2_TIME_COST = 2
+        self.ARGON2_MEMORY_COST = 19456
+        self.ARGON2_PARALLELISM = 1
+        self.BASE_URL = "http://zubia.test"
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+
+    def __init__(self):
+        super().__init__()
+        self.SESSION_COOKIE_SECURE = True
+        # __Host- cookies must be Secure, have Path=/ and no Domain.
+        self.SESSION_COOKIE_NAME = "__Host-session"
+        self.HSTS_SECONDS = 31536000
+        self.PREFERRED_URL_SCHEME = "https"
+
+
+CONFIGS = {"development": DevelopmentConfig, "test": TestConfig, "production": ProductionConfig}
+
+
+def load_config(name=None):
+    """The settings object for ``name`` or ``$ZUBIA_ENV`` (default: development)."""
+    name = name or os.environ.get("ZUBIA_ENV", "development")
+    try:
+        return CONFIGS[name]()
+    except KeyError:
+        raise SystemExit(f"ZUBIA_ENV must be one of {', '.join(CONFIGS)}, not {name!r}") from None

@@ -1,0 +1,98 @@
+"""Zubia: the partnership CRM of the Basque Country - Mie Prefecture programme."""
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import DEV_SECRET_KEY, load_config
+from crm.extensions import babel, csrf, db, limiter, login_manager, migrate
+from crm.i18n import select_locale, select_timezone
+from crm.security import enforce_session_lifetime, set_security_headers
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config=None):
+    """Build the app. ``config`` is a config name or a dict of overrides on the test settings."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    load_settings(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def load_settings(app, config):
+    if isinstance(config, dict):
+        settings = load_config("test")
+        vars(settings).update(config)
+    else:
+        settings = load_config(config)
+    app.config.from_object(settings)
+    app.instance_path = settings.INSTANCE_PATH
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if settings.ENV_NAME == "production":
+        check_production(app)
+    if app.config["PROXY_FIX_HOPS"]:
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    logging.getLogger("crm").setLevel(logging.INFO)
+
+
+def check_production(app):
+    """Refuse to serve production with a guessable key or the debugger on (SEC-13)."""
+    key = app.config.get("SECRET_KEY") or ""
+    if key == DEV_SECRET_KEY or len(key) < 32:
+        raise SystemExit("Zubia: set SECRET_KEY to a random value of 32+ characters in production.")
+    if app.debug:
+        raise SystemExit("Zubia: debug mode must be off in production (unset FLASK_DEBUG).")
+
+
+def register_extensions(app):
+    import crm.models  # noqa: F401 - the metadata must know every table
+    from crm.accounts.services import load_user
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(load_user)
+    from crm.authorization import authorize
+
+    app.before_request(enforce_session_lifetime)
+    app.before_request(authorize)
+    app.after_request(set_security_headers)
+
+
+def register_blueprints(app):
+    from crm.accounts.views import bp as accounts
+    from crm.admin.views import bp as admin
+    from crm.main.views import bp as main
+
+    for blueprint in (main, accounts, admin):
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app):
+    from crm.errors import register_errorhandlers as register
+
+    register(app)
+
+
+def register_commands(app):
+    from crm.accounts.cli import user_cli
+    from crm.demo.cli import demo_cli
+
+    app.cli.add_command(user_cli)
+    app.cli.add_command(demo_cli)

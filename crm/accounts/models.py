@@ -1,0 +1,78 @@
+import enum
+import secrets
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Enum, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from crm.clock import now_utc
+from crm.extensions import db
+
+
+class Role(enum.StrEnum):
+    POINT_OF_CONTACT = "point_of_contact"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+    @property
+    def label(self):
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.POINT_OF_CONTACT: _l("Point of contact"),
+    Role.MANAGER: _l("Manager"),
+    Role.ADMIN: _l("Admin"),
+}
+
+
+def new_session_token():
+    return secrets.token_urlsafe(32)
+
+
+class User(db.Model):
+    """A person who signs in to Zubia."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+    )
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Madrid")
+    active: Mapped[bool] = mapped_column(default=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    # Flask-Login's id: rotating it ends every session of this user (SEC-3).
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    last_login_at: Mapped[datetime | None]
+
+    def __repr__(self):
+        return f"<User {self.email}>"
+
+    # Flask-Login protocol
+    @property
+    def is_active(self):
+        return self.active
+
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self):
+        return self.session_token
+
+    def end_sessions(self):
+        """Sign this user out everywhere: every cookie holding the old token stops working."""
+        self.session_token = new_session_token()
+
+    @property
+    def is_admin(self):
+        return self.role is Role.ADMIN
+
+    @property
+    def is_manager(self):
+        return self.role in (Role.MANAGER, Role.ADMIN)

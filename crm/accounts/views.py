@@ -1,0 +1,112 @@
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from crm.accounts import services
+from crm.accounts.forms import ChangePasswordForm, LoginForm, ProfileForm
+from crm.accounts.passwords import verify_password
+from crm.audit.services import record
+from crm.extensions import db, limiter
+from crm.security import log_event, safe_next, start_session
+
+bp = Blueprint("accounts", __name__)
+
+
+def _account_key():
+    return "account:" + services.normalize_email(request.form.get("email", ""))[:254]
+
+
+def _failed(response):
+    return request.method == "POST" and response.status_code != 302
+
+
+def _account_limit():
+    return current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]
+
+
+def _address_limit():
+    return current_app.config["LOGIN_LIMIT_PER_ADDRESS"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_account_limit, key_func=_account_key, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_address_limit, methods=["POST"], deduct_when=_failed)
+def login():
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")))
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            session.clear()  # a fresh session: nothing carried over from before sign-in
+            login_user(user)
+            start_session()
+            record("login", "user", user.id, actor=user)
+            db.session.commit()
+            log_event("login_success", user_id=user.id)
+            return redirect(safe_next(form.next.data))
+        log_event("login_failure", email=form.email.data[:254])
+        # The same words whether the account exists or not: no user enumeration.
+        flash(_("Wrong email or password."), "danger")
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    if current_user.is_authenticated:
+        current_user.end_sessions()
+        record("logout", "user", current_user.id, actor=current_user)
+        db.session.commit()
+        log_event("logout", user_id=current_user.id)
+    logout_user()
+    session.clear()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+def profile():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        services.update_profile(current_user, form.data)
+        db.session.commit()
+        flash(_("Your settings are saved."), "success")
+        return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", form=form)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not verify_password(current_user.password_hash, form.current_password.data):
+            form.current_password.errors.append(_("This is not your current password."))
+        else:
+            services.set_password(current_user, form.new_password.data, actor=current_user)
+            db.session.commit()
+            # Every other session is now dead; keep this one alive under the new token.
+            login_user(current_user)
+            start_session()
+            flash(_("Your password is changed. Other sessions have been signed out."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/password.html", form=form)
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    language = request.form.get("language", "")
+    if language in current_app.config["LANGUAGES"]:
+        session["language"] = language
+        if current_user.is_authenticated:
+            services.update_profile(current_user, {"language": language})
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next")))

@@ -1,0 +1,33 @@
+from flask import has_request_context, request
+
+from crm.audit.models import AuditEvent
+from crm.extensions import db
+
+
+def record(action, entity_type, entity_id, *, actor=None, changes=None):
+    """Add a history entry to the current transaction (the caller commits)."""
+    event = AuditEvent(
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        actor_id=actor.id if actor is not None else None,
+        changes=changes or {},
+        ip=request.remote_addr if has_request_context() else None,
+    )
+    db.session.add(event)
+    return event
+
+
+def diff(obj, data, fields):
+    """Set ``fields`` of ``obj`` from ``data``; return {field: [old, new]} of those that changed."""
+    changes = {}
+    for field in fields:
+        old, new = getattr(obj, field), data[field]
+        if old != new:
+            setattr(obj, field, new)
+            changes[field] = [_plain(old), _plain(new)]
+    return changes
+
+
+def _plain(value):
+    return getattr(value, "value", value)

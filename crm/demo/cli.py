@@ -1,0 +1,53 @@
+import secrets
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from crm.accounts import services as accounts
+from crm.accounts.models import User
+from crm.demo.data import DEMO_USERS, MOU_SECTORS
+from crm.extensions import db
+from crm.organizations.models import Sector
+
+demo_cli = AppGroup("demo", help="Demo data.")
+
+
+def load_sectors():
+    known = set(db.session.scalars(select(Sector.code)))
+    for code, en, ja, es in MOU_SECTORS:
+        if code not in known:
+            db.session.add(Sector(code=code, name_en=en, name_ja=ja, name_es=es))
+
+
+def load_users():
+    """Create the demo accounts that do not exist yet; return (email, password) of each new one."""
+    created = []
+    for email, name, role, language, timezone in DEMO_USERS:
+        if accounts.find_user(email) is None:
+            password = secrets.token_urlsafe(12)
+            accounts.create_user(
+                email=email,
+                name=name,
+                role=role,
+                password=password,
+                language=language,
+                timezone=timezone,
+                actor=None,
+            )
+            created.append((email, password))
+    return created
+
+
+@demo_cli.command("load")
+@click.option("--if-empty", is_flag=True, help="Only when the database has no account yet.")
+def load(if_empty):
+    """Load the demo data. Running it twice changes nothing."""
+    if if_empty and db.session.scalar(select(func.count()).select_from(User)):
+        return
+    load_sectors()
+    created = load_users()
+    db.session.commit()
+    click.echo("Demo data loaded.")
+    for email, password in created:
+        click.echo(f"  {email}  {password}")

@@ -1,0 +1,39 @@
+"""Friendly error pages that never show a traceback."""
+
+from flask import render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from crm.extensions import db
+
+MESSAGES = {
+    400: (_l("Bad request"), _l("The request could not be understood.")),
+    403: (_l("Not allowed"), _l("Your role does not allow this. Ask a manager if you need it.")),
+    404: (_l("Not found"), _l("This page does not exist, or the record was moved to the trash.")),
+    405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
+    413: (_l("Too large"), _l("What you sent is larger than Zubia accepts.")),
+    429: (
+        _l("Too many attempts"),
+        _l("Too many attempts in a short time. Please wait a minute and try again."),
+    ),
+    500: (_l("Something went wrong"), _l("The error has been logged. Please try again later.")),
+}
+
+
+def render_error(error):
+    code = error.code if isinstance(error, HTTPException) and error.code else 500
+    title, message = MESSAGES.get(code, (error.name, error.description))
+    if isinstance(error, CSRFError):
+        message = _l("The form expired or was sent from elsewhere. Reload the page and try again.")
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def render_server_error(error):
+    db.session.rollback()
+    return render_error(InternalServerError())
+
+
+def register_errorhandlers(app):
+    app.register_error_handler(HTTPException, render_error)
+    app.register_error_handler(Exception, render_server_error)

@@ -1,0 +1,19 @@
+"""Language and time zone of the person looking at the page."""
+
+from flask import current_app, request, session
+from flask_login import current_user
+
+
+def select_locale():
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    if session.get("language") in languages:
+        return session["language"]
+    return request.accept_languages.best_match(list(languages)) or "en"
+
+
+def select_timezone():
+    if current_user and current_user.is_authenticated:
+        return current_user.timezone
+    return current_app.config["DEFAULT_TIMEZONE"]

@@ -1,0 +1,73 @@
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, jsonify, render_template
+from flask_babel import format_date, format_time, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import text
+
+from crm.clock import now_utc
+from crm.extensions import db
+
+bp = Blueprint("main", __name__)
+
+# The two ends of the bridge, shown side by side so nobody calls Tsu at 3 a.m.
+PARTNER_CLOCKS = (("Bilbao", "Europe/Madrid"), ("Tsu", "Asia/Tokyo"))
+WORKING_HOURS = range(9, 18)
+
+
+@bp.route("/")
+def index():
+    now = now_utc()
+    clocks = []
+    for city, zone in PARTNER_CLOCKS:
+        local = now.astimezone(ZoneInfo(zone))
+        offset = local.utcoffset() or timedelta()
+        clocks.append(
+            {
+                "city": city,
+                "zone": zone,
+                "time": local,
+                "offset": offset,
+                "working": local.weekday() < 5 and local.hour in WORKING_HOURS,
+            }
+        )
+    return render_template("main/index.html", clocks=clocks, user=current_user)
+
+
+@bp.route("/health")
+def health():
+    """For monitoring: 200 while the database answers, 503 otherwise."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:
+        db.session.rollback()
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok", time=now_utc().isoformat())
+
+
+def nav_items():
+    """The areas in the main navigation that the signed-in user can use."""
+    items = [("main.index", _l("Home"))]
+    if current_user.is_authenticated and current_user.is_admin:
+        items.append(("admin.users", _l("Accounts")))
+    return items
+
+
+@bp.app_context_processor
+def inject_navigation():
+    return {"nav_items": nav_items, "current_locale": lambda: str(get_locale())}
+
+
+@bp.app_template_filter("time_in")
+def time_in(instant, zone):
+    """The local time of ``instant`` in ``zone``, in the reader's locale."""
+    return format_time(
+        instant.astimezone(ZoneInfo(zone)).replace(tzinfo=None), "short", rebase=False
+    )
+
+
+@bp.app_template_filter("date_in")
+def date_in(instant, zone):
+    return format_date(instant.astimezone(ZoneInfo(zone)).date(), "full")

@@ -1,0 +1,195 @@
+"""Fixtures shared by the whole suite.
+
+Every test that touches the database runs once on SQLite and, when ``TEST_DATABASE_URL`` is
+set, once more on PostgreSQL: the ``database_url`` fixture is parametrized over the backends.
+Tests are isolated by emptying every table after each test, which also holds for views that
+commit and for the live server that the browser tests talk to.
+"""
+
+import os
+import re
+from functools import cache
+
+import pytest
+from sqlalchemy import event, text
+
+from crm import clock, create_app
+from crm.accounts.models import Role, User
+from crm.accounts.passwords import hash_password
+from crm.extensions import db, limiter
+
+PASSWORD = "bridge between Bilbao and Tsu"
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """In CI a skipped test is a failure: a browser or database that is missing must show."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if os.environ.get("ZUBIA_FAIL_ON_SKIP") and skipped and exitstatus == 0:
+        reporter.write_line(f"{len(skipped)} test(s) skipped while ZUBIA_FAIL_ON_SKIP is set")
+        session.exitstatus = 1
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request, tmp_path_factory):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'zubia-test.sqlite3'}"
+    return os.environ["TEST_DATABASE_URL"]
+
+
+@pytest.fixture(scope="session")
+def settings(database_url, tmp_path_factory):
+    """The settings every test app shares; tests add overrides through ``make_app``."""
+    return {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "INSTANCE_PATH": str(tmp_path_factory.mktemp("instance")),
+    }
+
+
+@pytest.fixture(scope="session")
+def _schema(settings):
+    app = create_app(settings)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield
+    with app.app_context():
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def make_app(settings, _schema):
+    """Build an app on the test database with extra settings, e.g. CSRF on."""
+    apps = []
+
+    def make(**overrides):
+        app = create_app({**settings, **overrides})
+        apps.append(app)
+        return app
+
+    yield make
+    clock.set_now(None)
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
+    yield app
+    with app.app_context():
+        empty_tables()
+    limiter.reset()
+
+
+def empty_tables():
+    db.session.remove()
+    tables = db.metadata.sorted_tables
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(tables):
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@cache
+def _known_hash(password):
+    """Hash each test password once (inside an app context): keeps the suite quick."""
+    return hash_password(password)
+
+
+@pytest.fixture
+def make_user(app):
+    """Create a user and return it, detached, with its attributes loaded."""
+    counter = iter(range(1, 10_000))
+
+    def make(role=Role.POINT_OF_CONTACT, *, password=PASSWORD, **fields):
+        n = next(counter)
+        role = Role(role)
+        fields.setdefault("email", f"{role.value.replace('_', '-')}{n}@zubia.test")
+        fields.setdefault("name", f"{role.label} {n}")
+        with app.app_context():
+            user = User(role=role, password_hash=_known_hash(password), **fields)
+            db.session.add(user)
+            db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)
+        return user
+
+    return make
+
+
+def sign_in(client, email, password=PASSWORD, **extra):
+    return client.post("/login", data={"email": email, "password": password, **extra})
+
+
+@pytest.fixture
+def login(client, make_user):
+    """``login(role)`` signs the test client in as a new user of that role and returns it."""
+
+    def login_as(role=Role.POINT_OF_CONTACT, **fields):
+        user = make_user(role, **fields)
+        response = sign_in(client, user.email)
+        assert response.status_code == 302, response.data
+        return user
+
+    return login_as
+
+
+@pytest.fixture
+def count_queries(app):
+    """``with count_queries() as queries: ...`` collects the SQL statements run inside."""
+
+    class Counter:
+        def __init__(self):
+            self.statements = []
+
+        def __enter__(self):
+            event.listen(self.engine, "before_cursor_execute", self._record)
+            return self
+
+        def __exit__(self, *exc):
+            event.remove(self.engine, "before_cursor_execute", self._record)
+
+        def _record(self, conn, cursor, statement, *args):
+            if not re.match(r"\s*(SAVEPOINT|RELEASE|PRAGMA)", statement):
+                self.statements.append(statement)
+
+        def __len__(self):
+            return len(self.statements)
+
+    def counter():
+        c = Counter()
+        with app.app_context():
+            c.engine = db.engine
+        return c
+
+    return counter
+
+
+@pytest.fixture
+def at(app):
+    """``at("2026-03-29T01:30:00+00:00")`` stands Zubia's clock at that instant."""
+    from datetime import datetime
+
+    def stand(instant):
+        clock.set_now(datetime.fromisoformat(instant) if isinstance(instant, str) else instant)
+
+    yield stand
+    clock.set_now(None)
