@@ -29,7 +29,7 @@ lint: $(STAMP)
 
 # Re-extract the UI text and merge it into every catalogue (then translate what is new).
 translations: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o crm/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel extract -F babel.cfg -k _l --ignore-dirs='.*' -o crm/translations/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel update -i crm/translations/messages.pot -d crm/translations --no-fuzzy-matching
 
 $(STAMP): pyproject.toml

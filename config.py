@@ -24,7 +24,6 @@ class Config:
     """Development settings; every value can be overridden from the environment."""
 
     ENV_NAME = "development"
-    DEBUG = False
     TESTING = False
 
     def __init__(self):
@@ -91,7 +90,7 @@ class Config:
 
 
 class DevelopmentConfig(Config):
-    DEBUG = True
+    """Development settings; `flask run --debug` turns the debugger on."""
 
 
 class TestConfig(Config):
@@ -107,7 +106,7 @@ class TestConfig(Config):
         self.ARGON2_TIME_COST = 2
         self.ARGON2_MEMORY_COST = 19456
         self.ARGON2_PARALLELISM = 1
-        self.BASE_URL = "http://zubia.test"
+        self.BASE_URL = "http://zubia.example"
 
 
 class ProductionConfig(Config):

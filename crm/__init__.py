@@ -7,6 +7,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import DEV_SECRET_KEY, load_config
+from crm.converters import IdConverter
 from crm.extensions import babel, csrf, db, limiter, login_manager, migrate
 from crm.i18n import select_locale, select_timezone
 from crm.security import enforce_session_lifetime, set_security_headers
@@ -22,6 +23,7 @@ def create_app(config=None):
         static_folder=str(ROOT / "static"),
     )
     load_settings(app, config)
+    app.url_map.converters["id"] = IdConverter
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)

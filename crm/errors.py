@@ -1,6 +1,7 @@
 """Friendly error pages that never show a traceback."""
 
 from flask import render_template
+from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -24,6 +25,8 @@ MESSAGES = {
 def render_error(error):
     code = error.code if isinstance(error, HTTPException) and error.code else 500
     title, message = MESSAGES.get(code, (error.name, error.description))
+    if request_ctx.url_adapter is None:  # an untrusted Host: no page can be built for it
+        return f"{code} {title}", code, {"Content-Type": "text/plain; charset=utf-8"}
     if isinstance(error, CSRFError):
         message = _l("The form expired or was sent from elsewhere. Reload the page and try again.")
     return render_template("errors/error.html", code=code, title=title, message=message), code

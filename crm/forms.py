@@ -8,6 +8,7 @@ from zoneinfo import available_timezones
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from wtforms import ValidationError
+from wtforms.fields.choices import SelectChoice
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LINE_BREAK = re.compile(r"[\r\n\u2028\u2029]")
@@ -39,8 +40,8 @@ def nfc(value):
 @cache
 def timezone_choices():
     zones = sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
-    return [("UTC", "UTC"), *((z, z.replace("_", " ")) for z in zones)]
+    return [SelectChoice("UTC", "UTC"), *(SelectChoice(z, z.replace("_", " ")) for z in zones)]
 
 
 def language_choices():
-    return list(current_app.config["LANGUAGES"].items())
+    return [SelectChoice(code, name) for code, name in current_app.config["LANGUAGES"].items()]

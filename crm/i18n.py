@@ -1,12 +1,14 @@
 """Language and time zone of the person looking at the page."""
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
 
 def select_locale():
     languages = current_app.config["LANGUAGES"]
-    if current_user and current_user.is_authenticated and current_user.language in languages:
+    if not has_request_context():  # the CLI and the scheduler choose per recipient
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if current_user.is_authenticated and current_user.language in languages:
         return current_user.language
     if session.get("language") in languages:
         return session["language"]
@@ -14,6 +16,6 @@ def select_locale():
 
 
 def select_timezone():
-    if current_user and current_user.is_authenticated:
+    if has_request_context() and current_user.is_authenticated:
         return current_user.timezone
     return current_app.config["DEFAULT_TIMEZONE"]

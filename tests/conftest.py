@@ -122,7 +122,7 @@ def make_user(app):
     def make(role=Role.POINT_OF_CONTACT, *, password=PASSWORD, **fields):
         n = next(counter)
         role = Role(role)
-        fields.setdefault("email", f"{role.value.replace('_', '-')}{n}@zubia.test")
+        fields.setdefault("email", f"{role.value.replace('_', '-')}{n}@zubia.example")
         fields.setdefault("name", f"{role.label} {n}")
         with app.app_context():
             user = User(role=role, password_hash=_known_hash(password), **fields)

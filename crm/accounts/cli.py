@@ -74,7 +74,7 @@ def set_password(email):
 
 
 @user_cli.command("ensure-admin")
-@click.option("--email", default="admin@zubia.local", show_default=True)
+@click.option("--email", default="admin@zubia.example", show_default=True)
 def ensure_admin(email):
     """Create an admin with a generated password, printed once, if there is no active admin."""
     if services.active_admin_count():

@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from crm.accounts.models import ROLE_LABELS
@@ -60,7 +61,9 @@ class UserForm(ProfileForm):
     email = EmailField(
         _l("Email"), validators=[DataRequired(), Length(max=254), Email()], filters=[strip]
     )
-    role = SelectField(_l("Role"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
+    role = SelectField(
+        _l("Role"), choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()]
+    )
     active = BooleanField(_l("Active"), default=True)
 
     def __init__(self, *args, user=None, **kwargs):

@@ -94,7 +94,7 @@ def change_password():
             services.set_password(current_user, form.new_password.data, actor=current_user)
             db.session.commit()
             # Every other session is now dead; keep this one alive under the new token.
-            login_user(current_user)
+            login_user(current_user._get_current_object())
             start_session()
             flash(_("Your password is changed. Other sessions have been signed out."), "success")
             return redirect(url_for("accounts.profile"))

@@ -38,7 +38,7 @@ def create_user():
     return render_template("admin/user_form.html", form=form, user=None)
 
 
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/users/<id:user_id>", methods=["GET", "POST"])
 def edit_user(user_id):
     user = db.get_or_404(User, user_id)
     form = UserForm(obj=user, user=user)
