@@ -79,10 +79,26 @@ def register_extensions(app):
 
 def register_blueprints(app):
     from crm.accounts.views import bp as accounts
+    from crm.actions.views import bp as actions
     from crm.admin.views import bp as admin
+    from crm.contacts.views import bp as contacts
     from crm.main.views import bp as main
+    from crm.meetings.views import bp as meetings
+    from crm.organizations.views import bp as organizations
+    from crm.search.views import bp as search
+    from crm.trash.views import bp as trash
 
-    for blueprint in (main, accounts, admin):
+    for blueprint in (
+        main,
+        accounts,
+        admin,
+        organizations,
+        contacts,
+        meetings,
+        actions,
+        search,
+        trash,
+    ):
         app.register_blueprint(blueprint)
 
 

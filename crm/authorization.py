@@ -17,6 +17,13 @@ EVERYONE = frozenset(Role)  # every signed-in role
 MANAGERS = frozenset({Role.MANAGER, Role.ADMIN})
 ADMINS = frozenset({Role.ADMIN})
 
+
+class OwnRecords(frozenset):
+    """Every role reaches the route; a point of contact only for records they may edit."""
+
+
+OWNERS = OwnRecords(Role)
+
 MATRIX = {
     "static": PUBLIC,
     "main.health": PUBLIC,
@@ -29,6 +36,34 @@ MATRIX = {
     "admin.users": ADMINS,
     "admin.create_user": ADMINS,
     "admin.edit_user": ADMINS,
+    "organizations.index": EVERYONE,
+    "organizations.detail": EVERYONE,
+    "organizations.create": EVERYONE,
+    "organizations.edit": OWNERS,
+    "organizations.delete": OWNERS,
+    "organizations.add_link": OWNERS,
+    "organizations.remove_link": OWNERS,
+    "contacts.index": EVERYONE,
+    "contacts.detail": EVERYONE,
+    "contacts.create": EVERYONE,
+    "contacts.edit": OWNERS,
+    "contacts.delete": OWNERS,
+    "meetings.index": EVERYONE,
+    "meetings.detail": EVERYONE,
+    "meetings.create": EVERYONE,
+    "meetings.contact_options": EVERYONE,
+    "meetings.edit": OWNERS,
+    "meetings.delete": OWNERS,
+    "actions.mine": EVERYONE,
+    "actions.index": EVERYONE,
+    "actions.create": EVERYONE,
+    "actions.edit": OWNERS,
+    "actions.set_status": OWNERS,
+    "actions.delete": OWNERS,
+    "search.index": EVERYONE,
+    "trash.index": MANAGERS,
+    "trash.restore_record": MANAGERS,
+    "trash.purge_record": ADMINS,
 }
 
 
@@ -50,3 +85,33 @@ def forbid(reason):
     """Log an authorization failure and answer 403."""
     log_event("forbidden", user_id=getattr(current_user, "id", None), reason=reason)
     abort(403)
+
+
+def editor_ids(record):
+    """The users who may edit ``record`` besides managers and admins.
+
+    An organization: its owner. A contact: its owner and its organization's owner. A meeting:
+    whoever logged it and our attendees. An action: its owner and whoever assigned it.
+    The relationships used here must be loaded by the view.
+    """
+    from crm.actions.models import Action
+    from crm.contacts.models import Contact
+    from crm.meetings.models import Meeting
+
+    if isinstance(record, Contact):
+        return {record.owner_id, record.organization.owner_id}
+    if isinstance(record, Meeting):
+        return {record.owner_id, *(user.id for user in record.attendees)}
+    if isinstance(record, Action):
+        return {record.owner_id, record.created_by_id}
+    return {record.owner_id}
+
+
+def can_edit(user, record):
+    return user.is_manager or user.id in editor_ids(record)
+
+
+def require_edit(record):
+    """403 unless the signed-in user may change ``record`` (SEC-5)."""
+    if not can_edit(current_user, record):
+        forbid(f"{type(record).__name__} {record.id} not editable by user {current_user.id}")

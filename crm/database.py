@@ -1,9 +1,10 @@
 """The declarative base, column types and connection settings shared by every model."""
 
+import enum
 import sqlite3
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Engine, MetaData, event
+from sqlalchemy import DateTime, Engine, Enum, MetaData, event
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
 
@@ -54,3 +55,24 @@ def _configure_sqlite(dbapi_connection, connection_record):
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def enum_column(enum_class, length=24):
+    """Store an enum by its value, as a VARCHAR (no native enum: migrations stay simple)."""
+    return Enum(
+        enum_class,
+        native_enum=False,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+class LabelledEnum(enum.StrEnum):
+    @property
+    def label(self):
+        return self.labels()[self]
+
+    @classmethod
+    def labels(cls):
+        raise NotImplementedError

@@ -1,6 +1,6 @@
 """Friendly error pages that never show a traceback."""
 
-from flask import render_template
+from flask import current_app, render_template, request
 from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -33,6 +33,7 @@ def render_error(error):
 
 
 def render_server_error(error):
+    current_app.logger.error("Unhandled error on %s", request.path, exc_info=error)
     db.session.rollback()
     return render_error(InternalServerError())
 

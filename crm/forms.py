@@ -3,12 +3,23 @@
 import re
 import unicodedata
 from functools import cache
+from urllib.parse import urlsplit
 from zoneinfo import available_timezones
 
 from flask import current_app
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from wtforms import ValidationError
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LINE_BREAK = re.compile(r"[\r\n\u2028\u2029]")
@@ -45,3 +56,73 @@ def timezone_choices():
 
 def language_choices():
     return [SelectChoice(code, name) for code, name in current_app.config["LANGUAGES"].items()]
+
+
+class StrictIntegerField(IntegerField):
+    """An integer typed with ASCII digits only: no "１２", "1_000", "1e3" or " NaN "."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and valuelist[0].strip() and not _ASCII_INT.fullmatch(valuelist[0].strip()):
+            self.data = None
+            raise ValueError(_l("Enter a whole number."))
+        super().process_formdata(valuelist)
+
+
+_ASCII_INT = re.compile(r"-?[0-9]{1,9}")
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class VersionField(HiddenField):
+    """The version of the record the form was loaded with (DATA-1)."""
+
+    def process_formdata(self, valuelist):
+        value = valuelist[0] if valuelist else ""
+        self.data = int(value) if value.isascii() and value.isdigit() else None
+
+
+def http_url(form, field):
+    """Website fields accept http and https addresses only (SEC-8)."""
+    if not field.data:
+        return
+    parts = urlsplit(field.data)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValidationError(_l("Enter an address that starts with http:// or https://."))
+
+
+def country_choices():
+    territories = get_locale().territories
+    codes = sorted(
+        (code for code in territories if len(code) == 2 and code.isalpha()),
+        key=lambda code: territories[code],
+    )
+    return [SelectChoice(code, territories[code]) for code in codes]
+
+
+def optional_choices(choices, blank=""):
+    return [SelectChoice("", blank), *choices]
+
+
+def enum_choices(enum_class):
+    return [SelectChoice(member.value, member.label) for member in enum_class]
+
+
+def active_user_choices():
+    from crm.accounts.models import User
+    from crm.extensions import db
+
+    users = db.session.execute(
+        db.select(User.id, User.name).where(User.active).order_by(User.name)
+    ).all()
+    return [SelectChoice(user_id, name) for user_id, name in users]
+
+
+def text_field(label, max_length, required=False, multiline=False, description=None):
+    """A trimmed, NFC-normalised text field that refuses control characters."""
+    validators = [DataRequired() if required else Optional(), Length(max=max_length)]
+    validators.append(PlainText(multiline=multiline))
+    field = TextAreaField if multiline else StringField
+    return field(label, validators=validators, filters=[strip, nfc], description=description)

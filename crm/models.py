@@ -1,7 +1,19 @@
 """Every model module, imported so that the metadata (and Alembic) knows every table."""
 
 from crm.accounts.models import User
+from crm.actions.models import Action
 from crm.audit.models import AuditEvent
-from crm.organizations.models import Sector
+from crm.contacts.models import Contact
+from crm.meetings.models import Meeting
+from crm.organizations.models import Organization, OrganizationLink, Sector
 
-__all__ = ["AuditEvent", "Sector", "User"]
+__all__ = [
+    "Action",
+    "AuditEvent",
+    "Contact",
+    "Meeting",
+    "Organization",
+    "OrganizationLink",
+    "Sector",
+    "User",
+]

@@ -4,7 +4,7 @@ from wtforms import BooleanField, EmailField, HiddenField, PasswordField, Select
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
-from crm.accounts.models import ROLE_LABELS
+from crm.accounts.models import Role
 from crm.accounts.passwords import password_problem
 from crm.accounts.services import find_user, normalize_email
 from crm.forms import PlainText, language_choices, nfc, strip, timezone_choices
@@ -61,9 +61,7 @@ class UserForm(ProfileForm):
     email = EmailField(
         _l("Email"), validators=[DataRequired(), Length(max=254), Email()], filters=[strip]
     )
-    role = SelectField(
-        _l("Role"), choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()]
-    )
+    role = SelectField(_l("Role"), choices=[SelectChoice(r.value, r.label) for r in Role])
     active = BooleanField(_l("Active"), default=True)
 
     def __init__(self, *args, user=None, **kwargs):

@@ -1,30 +1,27 @@
-import enum
 import secrets
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Enum, String
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.clock import now_utc
+from crm.database import LabelledEnum, enum_column
 from crm.extensions import db
 
 
-class Role(enum.StrEnum):
+class Role(LabelledEnum):
     POINT_OF_CONTACT = "point_of_contact"
     MANAGER = "manager"
     ADMIN = "admin"
 
-    @property
-    def label(self):
-        return ROLE_LABELS[self]
-
-
-ROLE_LABELS = {
-    Role.POINT_OF_CONTACT: _l("Point of contact"),
-    Role.MANAGER: _l("Manager"),
-    Role.ADMIN: _l("Admin"),
-}
+    @classmethod
+    def labels(cls):
+        return {
+            cls.POINT_OF_CONTACT: _l("Point of contact"),
+            cls.MANAGER: _l("Manager"),
+            cls.ADMIN: _l("Admin"),
+        }
 
 
 def new_session_token():
@@ -39,9 +36,7 @@ class User(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(120))
-    role: Mapped[Role] = mapped_column(
-        Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
-    )
+    role: Mapped[Role] = mapped_column(enum_column(Role, length=20))
     language: Mapped[str] = mapped_column(String(8), default="en")
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Madrid")
     active: Mapped[bool] = mapped_column(default=True)

@@ -1,3 +1,6 @@
+import enum
+from datetime import date, datetime
+
 from flask import has_request_context, request
 
 from crm.audit.models import AuditEvent
@@ -25,9 +28,16 @@ def diff(obj, data, fields):
         old, new = getattr(obj, field), data[field]
         if old != new:
             setattr(obj, field, new)
-            changes[field] = [_plain(old), _plain(new)]
+            changes[field] = [plain(old), plain(new)]
     return changes
 
 
-def _plain(value):
-    return getattr(value, "value", value)
+def plain(value):
+    """A JSON-friendly form of a field value for the history."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, list | tuple | set):
+        return sorted(str(v) for v in value)
+    return value

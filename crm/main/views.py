@@ -1,4 +1,3 @@
-from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, jsonify, render_template
@@ -9,30 +8,20 @@ from sqlalchemy import text
 
 from crm.clock import now_utc
 from crm.extensions import db
+from crm.timezones import local_clock
 
 bp = Blueprint("main", __name__)
 
 # The two ends of the bridge, shown side by side so nobody calls Tsu at 3 a.m.
 PARTNER_CLOCKS = (("Bilbao", "Europe/Madrid"), ("Tsu", "Asia/Tokyo"))
-WORKING_HOURS = range(9, 18)
 
 
 @bp.route("/")
 def index():
     now = now_utc()
-    clocks = []
-    for city, zone in PARTNER_CLOCKS:
-        local = now.astimezone(ZoneInfo(zone))
-        offset = local.utcoffset() or timedelta()
-        clocks.append(
-            {
-                "city": city,
-                "zone": zone,
-                "time": local,
-                "offset": offset,
-                "working": local.weekday() < 5 and local.hour in WORKING_HOURS,
-            }
-        )
+    clocks = [
+        (city, local_clock(zone, now, current_user.timezone)) for city, zone in PARTNER_CLOCKS
+    ]
     return render_template("main/index.html", clocks=clocks, user=current_user)
 
 
@@ -49,8 +38,16 @@ def health():
 
 def nav_items():
     """The areas in the main navigation that the signed-in user can use."""
-    items = [("main.index", _l("Home"))]
-    if current_user.is_authenticated and current_user.is_admin:
+    items = [
+        ("main.index", _l("Home")),
+        ("actions.mine", _l("My actions")),
+        ("organizations.index", _l("Organizations")),
+        ("contacts.index", _l("Contacts")),
+        ("meetings.index", _l("Meetings")),
+    ]
+    if current_user.is_manager:
+        items.append(("trash.index", _l("Trash")))
+    if current_user.is_admin:
         items.append(("admin.users", _l("Accounts")))
     return items
 

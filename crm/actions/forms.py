@@ -1,0 +1,84 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
+
+from crm.actions.models import Priority, RepeatUnit
+from crm.contacts.models import Contact
+from crm.extensions import db
+from crm.forms import (
+    StrictIntegerField,
+    VersionField,
+    active_user_choices,
+    enum_choices,
+    optional_choices,
+    text_field,
+)
+from crm.organizations.models import Organization
+
+
+class ActionForm(FlaskForm):
+    """Anyone may give an action to anyone: the owner field is in every role's form."""
+
+    title = text_field(_l("What"), 200, required=True)
+    details = text_field(_l("Details"), 10000, multiline=True)
+    owner_id = SelectField(_l("Who"), coerce=int, validators=[InputRequired()])
+    due_date = DateField(_l("Due date"), validators=[InputRequired()])
+    priority = SelectField(_l("Priority"), default=Priority.NORMAL.value)
+    organization_id = SelectField(_l("Organization"), validators=[Optional()])
+    contact_id = SelectField(_l("Contact"), validators=[Optional()])
+    repeat_every = StrictIntegerField(
+        _l("Repeat every"),
+        validators=[Optional(), NumberRange(1, 52)],
+        description=_l("Completing a repeating action creates the next one."),
+    )
+    repeat_unit = SelectField(_l("Unit"), validators=[Optional()])
+    version = VersionField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner_id.choices = active_user_choices()
+        self.priority.choices = enum_choices(Priority)
+        self.repeat_unit.choices = optional_choices(enum_choices(RepeatUnit), "—")
+        organizations = db.session.execute(
+            db.select(Organization.id, Organization.name)
+            .where(Organization.deleted_at.is_(None))
+            .order_by(Organization.name)
+        ).all()
+        self.organization_id.choices = optional_choices(
+            [SelectChoice(str(i), name) for i, name in organizations], "—"
+        )
+        org = self.organization_id.data
+        contacts = (
+            db.session.scalars(
+                db.select(Contact)
+                .where(Contact.organization_id == int(org), Contact.deleted_at.is_(None))
+                .order_by(Contact.family_name)
+            ).all()
+            if org and str(org).isdigit()
+            else []
+        )
+        self.contact_id.choices = optional_choices(
+            [SelectChoice(str(c.id), c.display_name) for c in contacts], "—"
+        )
+
+    def validate_repeat_unit(self, field):
+        if self.repeat_every.data and not field.data:
+            raise ValidationError(_l("Choose weeks or months."))
+
+    def values(self):
+        def as_id(value):
+            return int(value) if value else None
+
+        return {
+            "title": self.title.data,
+            "details": self.details.data or None,
+            "owner_id": self.owner_id.data,
+            "due_date": self.due_date.data,
+            "priority": Priority(self.priority.data),
+            "organization_id": as_id(self.organization_id.data),
+            "contact_id": as_id(self.contact_id.data),
+            "repeat_every": self.repeat_every.data if self.repeat_unit.data else None,
+            "repeat_unit": RepeatUnit(self.repeat_unit.data) if self.repeat_unit.data else None,
+        }

@@ -1,0 +1,112 @@
+import phonenumbers
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, SelectField, StringField, ValidationError
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Email, InputRequired, Length, Optional
+
+from crm.contacts.models import NameOrder
+from crm.extensions import db
+from crm.forms import (
+    VersionField,
+    active_user_choices,
+    enum_choices,
+    language_choices,
+    optional_choices,
+    strip,
+    text_field,
+    timezone_choices,
+)
+from crm.organizations.models import Organization
+
+
+def e164(value, region):
+    """``value`` as an international E.164 number (";ext=" kept), or ValidationError."""
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ValidationError(_l("Enter a valid phone number, with its country code (+34, +81)."))
+    formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return f"{formatted};ext={number.extension}" if number.extension else formatted
+
+
+class ContactForm(FlaskForm):
+    """What a point of contact may set: everything but the owner (SEC-6)."""
+
+    organization_id = SelectField(_l("Organization"), coerce=int, validators=[InputRequired()])
+    name_order = SelectField(_l("Name order"), validators=[InputRequired()])
+    given_name = text_field(_l("Given name"), 100, required=True)
+    family_name = text_field(_l("Family name"), 100, required=True)
+    second_family_name = text_field(
+        _l("Second family name"), 100, description=_l("Basque and Spanish names carry two.")
+    )
+    native_name = text_field(
+        _l("Name in native script"), 100, description=_l("Family name first, e.g. 山田 太郎.")
+    )
+    reading = text_field(_l("Reading"), 100, description=_l("In kana, e.g. やまだ たろう."))
+    job_title = text_field(_l("Job title"), 150)
+    email = EmailField(
+        _l("Email"), validators=[Optional(), Length(max=254), Email()], filters=[strip]
+    )
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)], filters=[strip])
+    mobile = StringField(_l("Mobile"), validators=[Optional(), Length(max=40)], filters=[strip])
+    language = SelectField(_l("Preferred language"), validators=[Optional()])
+    timezone = SelectField(
+        _l("Time zone"),
+        validators=[Optional()],
+        description=_l("Leave empty to use the usual one of the organization's region."),
+    )
+    is_primary = BooleanField(_l("Permanent point of contact of the organization"))
+    notes = text_field(_l("Notes"), 10000, multiline=True)
+    version = VersionField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        organizations = db.session.execute(
+            db.select(
+                Organization.id, Organization.name, Organization.native_name, Organization.country
+            )
+            .where(Organization.deleted_at.is_(None))
+            .order_by(Organization.name)
+        ).all()
+        self._countries = {row.id: row.country for row in organizations}
+        self.organization_id.choices = [
+            SelectChoice(row.id, f"{row.native_name} ({row.name})" if row.native_name else row.name)
+            for row in organizations
+        ]
+        self.name_order.choices = enum_choices(NameOrder)
+        self.language.choices = optional_choices(language_choices(), "—")
+        self.timezone.choices = optional_choices(timezone_choices(), "—")
+
+    def _region(self):
+        return self._countries.get(self.organization_id.data)
+
+    def validate_phone(self, field):
+        if field.data:
+            field.data = e164(field.data, self._region())
+
+    def validate_mobile(self, field):
+        if field.data:
+            field.data = e164(field.data, self._region())
+
+    def values(self):
+        data = {name: field.data for name, field in self._fields.items()}
+        for name in ("second_family_name", "native_name", "reading", "job_title", "email",
+                     "phone", "mobile", "language", "timezone", "notes"):  # fmt: skip
+            data[name] = data[name] or None
+        if data["email"]:
+            data["email"] = data["email"].lower()
+        data["name_order"] = NameOrder(data["name_order"])
+        data.pop("csrf_token", None)
+        data.pop("version")
+        return data
+
+
+class ManagerContactForm(ContactForm):
+    owner_id = SelectField(_l("Owner (point of contact)"), coerce=int)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner_id.choices = active_user_choices()

@@ -1,0 +1,167 @@
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from crm.accounts.models import User
+from crm.actions.models import Action, Status
+from crm.authorization import can_edit, require_edit
+from crm.clock import now_utc
+from crm.contacts import services
+from crm.contacts.forms import ContactForm, ManagerContactForm
+from crm.contacts.models import Contact
+from crm.extensions import db
+from crm.listing import choice_arg, int_arg, paginate, query_args, sort_arg
+from crm.organizations.models import Organization, Region
+from crm.records import EditConflict, check_version
+from crm.search.text import like_pattern
+from crm.timeline import timeline
+from crm.timezones import local_clock, local_today
+from crm.trash.services import move_to_trash
+
+bp = Blueprint("contacts", __name__, url_prefix="/contacts")
+
+SORTS = {
+    "name": (Contact.family_name, Contact.given_name, Contact.id),
+    "organization": (Organization.name, Contact.family_name, Contact.id),
+    "created": (Contact.created_at, Contact.id),
+}
+
+
+def get_live(contact_id):
+    contact = db.session.scalar(
+        select(Contact)
+        .join(Organization)
+        .where(
+            Contact.id == contact_id,
+            Contact.deleted_at.is_(None),
+            Organization.deleted_at.is_(None),
+        )
+        .options(selectinload(Contact.organization), selectinload(Contact.owner))
+    )
+    if contact is None:
+        abort(404)
+    return contact
+
+
+def form_class():
+    return ManagerContactForm if current_user.is_manager else ContactForm
+
+
+@bp.route("/")
+def index():
+    statement = (
+        select(Contact)
+        .join(Organization)
+        .where(Contact.deleted_at.is_(None), Organization.deleted_at.is_(None))
+    )
+    filters = {
+        "region": choice_arg("region", Region),
+        "owner": int_arg("owner", None, 1, 2**31 - 1),
+        "organization": int_arg("organization", None, 1, 2**31 - 1),
+        "primary": request.args.get("primary") == "1",
+        "q": request.args.get("q", "").strip()[:200],
+    }
+    if filters["region"]:
+        statement = statement.where(Organization.region == filters["region"])
+    if filters["owner"]:
+        statement = statement.where(Contact.owner_id == filters["owner"])
+    if filters["organization"]:
+        statement = statement.where(Contact.organization_id == filters["organization"])
+    if filters["primary"]:
+        statement = statement.where(Contact.is_primary)
+    if filters["q"]:
+        statement = statement.where(
+            Contact.search_key.like(like_pattern(filters["q"]), escape="\\")
+        )
+    sort, order = sort_arg(SORTS, "name")
+    page = paginate(
+        statement.order_by(*order).options(
+            selectinload(Contact.organization), selectinload(Contact.owner)
+        )
+    )
+    owners = db.session.execute(
+        select(User.id, User.name).where(User.active).order_by(User.name)
+    ).all()
+    return render_template(
+        "contacts/index.html",
+        page=page,
+        filters=filters,
+        sort=sort,
+        owners=owners,
+        regions=list(Region),
+        query_args=query_args,
+    )
+
+
+@bp.route("/<id:contact_id>")
+def detail(contact_id):
+    contact = get_live(contact_id)
+    open_actions = db.session.scalars(
+        select(Action)
+        .where(
+            Action.contact_id == contact.id,
+            Action.deleted_at.is_(None),
+            Action.status == Status.OPEN,
+        )
+        .order_by(Action.due_date)
+        .options(*Action.listed())
+    ).all()
+    clock = local_clock(contact.zone, now_utc(), current_user.timezone) if contact.zone else None
+    return render_template(
+        "contacts/detail.html",
+        contact=contact,
+        clock=clock,
+        open_actions=open_actions,
+        timeline=timeline("contact", contact.id),
+        can_edit=can_edit(current_user, contact),
+        today=local_today(current_user.timezone),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    preset = int_arg("organization_id", None, 1, 2**31 - 1)
+    form = form_class()(data={"owner_id": current_user.id, "organization_id": preset})
+    if form.validate_on_submit():
+        contact = services.create_contact(form.values(), actor=current_user)
+        db.session.commit()
+        flash(_("Contact %(name)s created.", name=contact.latin_name), "success")
+        return redirect(url_for("contacts.detail", contact_id=contact.id))
+    return render_template("contacts/form.html", form=form, contact=None)
+
+
+@bp.route("/<id:contact_id>/edit", methods=["GET", "POST"])
+def edit(contact_id):
+    contact = get_live(contact_id)
+    require_edit(contact)
+    form = form_class()(obj=contact)
+    if form.validate_on_submit():
+        try:
+            check_version(contact, form.version.data)
+            services.update_contact(contact, form.values(), actor=current_user)
+            db.session.commit()
+        except EditConflict:
+            db.session.rollback()
+            contact = get_live(contact_id)
+            theirs = {name: getattr(contact, name, None) for name in form.values()}
+            form.version.data = contact.version
+            return render_template(
+                "contacts/form.html", form=form, contact=contact, conflict=theirs
+            ), 409
+        flash(_("Contact %(name)s saved.", name=contact.latin_name), "success")
+        return redirect(url_for("contacts.detail", contact_id=contact.id))
+    if request.method == "GET":
+        form.version.data = contact.version
+    return render_template("contacts/form.html", form=form, contact=contact)
+
+
+@bp.route("/<id:contact_id>/delete", methods=["POST"])
+def delete(contact_id):
+    contact = get_live(contact_id)
+    require_edit(contact)
+    move_to_trash(contact, actor=current_user)
+    db.session.commit()
+    flash(_("%(name)s was moved to the trash.", name=contact.latin_name), "info")
+    return redirect(url_for("organizations.detail", organization_id=contact.organization_id))

@@ -1,0 +1,148 @@
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import DateField, FieldList, FormField, SelectField, SelectMultipleField, TimeField
+from wtforms.fields.choices import SelectChoice
+from wtforms.form import Form
+from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
+
+from crm.actions.models import Priority
+from crm.contacts.models import Contact
+from crm.extensions import db
+from crm.forms import (
+    MultiCheckboxField,
+    StrictIntegerField,
+    VersionField,
+    active_user_choices,
+    enum_choices,
+    text_field,
+)
+from crm.meetings.models import MeetingKind
+from crm.organizations.models import Organization
+from crm.timezones import local_to_utc, wall_clock_problem
+
+OCCURRENCES = [
+    SelectChoice("", "—"),
+    SelectChoice("0", _l("The first time (summer time)")),
+    SelectChoice("1", _l("The second time (winter time)")),
+]
+
+
+class NextActionRow(Form):
+    """One next action decided in the meeting; left empty, it is ignored."""
+
+    title = text_field(_l("Next action"), 200)
+    owner_id = SelectField(_l("Who"), coerce=int, validators=[Optional()])
+    due_date = DateField(_l("By"), validators=[Optional()])
+
+    def validate_due_date(self, field):
+        if self.title.data and not field.data:
+            raise ValidationError(_l("When should it be done?"))
+
+
+class MeetingForm(FlaskForm):
+    kind = SelectField(_l("Kind"), validators=[InputRequired()])
+    title = text_field(_l("Subject"), 200, required=True)
+    date = DateField(_l("Date"), validators=[InputRequired()])
+    time = TimeField(_l("Time"), validators=[InputRequired()])
+    occurrence = SelectField(
+        _l("Which one, when the clocks go back"),
+        choices=OCCURRENCES,
+        validators=[Optional()],
+        description=_l("Needed only for a time that happens twice on the night clocks go back."),
+    )
+    duration_minutes = StrictIntegerField(
+        _l("Duration (minutes)"), default=60, validators=[InputRequired(), NumberRange(1, 24 * 60)]
+    )
+    location = text_field(_l("Where"), 200)
+    organization_ids = SelectMultipleField(
+        _l("Organizations"), coerce=int, validators=[InputRequired()]
+    )
+    contact_ids = MultiCheckboxField(_l("Their people present"), coerce=int)
+    attendee_ids = SelectMultipleField(_l("Our people present"), coerce=int)
+    summary = text_field(_l("Summary"), 20000, multiline=True)
+    outcomes = text_field(_l("Outcomes"), 20000, multiline=True)
+    actions = FieldList(FormField(NextActionRow), min_entries=2, max_entries=5)
+    version = VersionField()
+
+    def __init__(self, *args, zone="UTC", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone = zone
+        self.kind.choices = enum_choices(MeetingKind)
+        organizations = db.session.execute(
+            db.select(Organization.id, Organization.name, Organization.native_name)
+            .where(Organization.deleted_at.is_(None))
+            .order_by(Organization.name)
+        ).all()
+        self.organization_ids.choices = [
+            SelectChoice(i, f"{native} ({name})" if native else name)
+            for i, name, native in organizations
+        ]
+        self.attendee_ids.choices = active_user_choices()
+        self.contact_ids.choices = contact_choices(self.organization_ids.data or [])
+        for row in self.actions:
+            row.owner_id.choices = active_user_choices()
+            if row.owner_id.data is None:
+                row.owner_id.data = current_user.id
+
+    def validate_time(self, field):
+        if not (self.date.data and field.data):
+            return
+        naive = datetime.combine(self.date.data, field.data)
+        problem = wall_clock_problem(naive, self.zone)
+        if problem == "nonexistent":
+            raise ValidationError(
+                _l(
+                    "This time does not exist in %(zone)s: the clocks jump forward then.",
+                    zone=self.zone,
+                )
+            )
+        if problem == "ambiguous" and self.occurrence.data not in ("0", "1"):
+            self.occurrence.errors = [
+                _l("This time happens twice in %(zone)s; choose which.", zone=self.zone)
+            ]
+            raise ValidationError(_l("This time happens twice; choose which one below."))
+
+    def starts_at(self):
+        naive = datetime.combine(self.date.data, self.time.data)
+        return local_to_utc(naive, self.zone, fold=int(self.occurrence.data or 0))
+
+    def values(self):
+        return {
+            "kind": MeetingKind(self.kind.data),
+            "title": self.title.data,
+            "starts_at": self.starts_at(),
+            "duration_minutes": self.duration_minutes.data,
+            "location": self.location.data or None,
+            "summary": self.summary.data or None,
+            "outcomes": self.outcomes.data or None,
+            "organization_ids": list(self.organization_ids.data),
+            "contact_ids": list(self.contact_ids.data or []),
+            "attendee_ids": list(self.attendee_ids.data or []),
+        }
+
+    def new_actions(self):
+        return [
+            {
+                "title": row.title.data,
+                "owner_id": row.owner_id.data,
+                "due_date": row.due_date.data,
+                "priority": Priority.NORMAL,
+            }
+            for row in self.actions
+            if row.title.data
+        ]
+
+
+def contact_choices(organization_ids):
+    """The live contacts of the chosen organizations: the people who could have been there."""
+    if not organization_ids:
+        return []
+    contacts = db.session.scalars(
+        db.select(Contact)
+        .where(Contact.organization_id.in_(organization_ids), Contact.deleted_at.is_(None))
+        .order_by(Contact.family_name, Contact.given_name)
+    )
+    return [SelectChoice(c.id, c.display_name) for c in contacts]

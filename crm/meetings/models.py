@@ -1,0 +1,84 @@
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.contacts.models import Contact
+from crm.database import LabelledEnum, enum_column
+from crm.extensions import db
+from crm.organizations.models import Organization
+from crm.records import Record
+
+
+class MeetingKind(LabelledEnum):
+    IN_PERSON = "in_person"
+    VIDEO = "video"
+    CALL = "call"
+    EMAIL = "email"
+    EVENT = "event"
+    VISIT = "visit"
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.IN_PERSON: _l("In person"),
+            cls.VIDEO: _l("Video call"),
+            cls.CALL: _l("Phone call"),
+            cls.EMAIL: _l("Email"),
+            cls.EVENT: _l("At an event"),
+            cls.VISIT: _l("During a visit"),
+        }
+
+
+meeting_organizations = Table(
+    "meeting_organizations",
+    db.metadata,
+    Column("meeting_id", ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
+    Column("organization_id", ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_meeting_organizations_organization", "organization_id", "meeting_id"),
+)
+meeting_contacts = Table(
+    "meeting_contacts",
+    db.metadata,
+    Column("meeting_id", ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
+    Column("contact_id", ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_meeting_contacts_contact", "contact_id", "meeting_id"),
+)
+meeting_attendees = Table(
+    "meeting_attendees",
+    db.metadata,
+    Column("meeting_id", ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_meeting_attendees_user", "user_id", "meeting_id"),
+)
+
+
+class Meeting(Record, db.Model):
+    """Any interaction: in person, video, call, email, at an event, during a visit."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (Index("ix_meetings_live_start", "deleted_at", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[MeetingKind] = mapped_column(enum_column(MeetingKind, 12))
+    title: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[datetime]  # UTC
+    duration_minutes: Mapped[int] = mapped_column(default=60)
+    location: Mapped[str | None] = mapped_column(String(200))
+    summary: Mapped[str | None] = mapped_column(Text)
+    outcomes: Mapped[str | None] = mapped_column(Text)
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    search_key: Mapped[str] = mapped_column(String(420), default="")
+
+    owner = relationship("User", foreign_keys=[owner_id], lazy="raise")
+    organizations = relationship(
+        Organization, secondary=meeting_organizations, lazy="raise", order_by=Organization.name
+    )
+    contacts = relationship(Contact, secondary=meeting_contacts, lazy="raise")
+    attendees = relationship("User", secondary=meeting_attendees, lazy="raise")
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,196 @@
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from crm.actions.models import Action
+from crm.authorization import can_edit, require_edit
+from crm.clock import now_utc
+from crm.extensions import db
+from crm.listing import choice_arg, int_arg, paginate, query_args
+from crm.meetings import services
+from crm.meetings.forms import MeetingForm, contact_choices
+from crm.meetings.models import Meeting, MeetingKind, meeting_organizations
+from crm.organizations.models import Organization, Region
+from crm.records import EditConflict, check_version
+from crm.search.text import like_pattern
+from crm.timezones import local_today
+from crm.trash.services import move_to_trash
+
+bp = Blueprint("meetings", __name__, url_prefix="/meetings")
+
+LOADED = (
+    selectinload(Meeting.organizations),
+    selectinload(Meeting.contacts),
+    selectinload(Meeting.attendees),
+    selectinload(Meeting.owner),
+)
+
+
+def get_live(meeting_id):
+    meeting = db.session.scalar(
+        select(Meeting)
+        .where(Meeting.id == meeting_id, Meeting.deleted_at.is_(None))
+        .options(*LOADED)
+    )
+    if meeting is None:
+        abort(404)
+    return meeting
+
+
+@bp.route("/")
+def index():
+    statement = select(Meeting).where(Meeting.deleted_at.is_(None))
+    filters = {
+        "kind": choice_arg("kind", MeetingKind),
+        "region": choice_arg("region", Region),
+        "organization": int_arg("organization", None, 1, 2**31 - 1),
+        "mine": request.args.get("mine") == "1",
+        "q": request.args.get("q", "").strip()[:200],
+    }
+    if filters["kind"]:
+        statement = statement.where(Meeting.kind == filters["kind"])
+    if filters["region"] or filters["organization"]:
+        orgs = select(meeting_organizations.c.meeting_id).join(
+            Organization, Organization.id == meeting_organizations.c.organization_id
+        )
+        if filters["region"]:
+            orgs = orgs.where(Organization.region == filters["region"])
+        if filters["organization"]:
+            orgs = orgs.where(Organization.id == filters["organization"])
+        statement = statement.where(Meeting.id.in_(orgs))
+    if filters["mine"]:
+        statement = statement.where(Meeting.owner_id == current_user.id)
+    if filters["q"]:
+        statement = statement.where(
+            Meeting.search_key.like(like_pattern(filters["q"]), escape="\\")
+        )
+    page = paginate(
+        statement.order_by(Meeting.starts_at.desc(), Meeting.id.desc()).options(*LOADED)
+    )
+    return render_template(
+        "meetings/index.html",
+        page=page,
+        filters=filters,
+        kinds=list(MeetingKind),
+        regions=list(Region),
+        query_args=query_args,
+    )
+
+
+@bp.route("/<id:meeting_id>")
+def detail(meeting_id):
+    meeting = get_live(meeting_id)
+    actions = db.session.scalars(
+        select(Action)
+        .where(Action.meeting_id == meeting.id, Action.deleted_at.is_(None))
+        .order_by(Action.due_date)
+        .options(*Action.listed())
+    ).all()
+    return render_template(
+        "meetings/detail.html",
+        meeting=meeting,
+        actions=actions,
+        counterpart_zones=counterpart_zones(meeting),
+        can_edit=can_edit(current_user, meeting),
+        today=local_today(current_user.timezone),
+    )
+
+
+def counterpart_zones(meeting):
+    """The other side's time zones, for showing the meeting in their local time too."""
+    zones = {c.timezone for c in meeting.contacts if c.timezone}
+    zones |= {o.region.timezone for o in meeting.organizations if o.region.timezone}
+    return sorted(zones - {current_user.timezone})
+
+
+def local_fields(meeting, zone):
+    local = meeting.starts_at.astimezone(ZoneInfo(zone))
+    return {
+        "date": local.date(),
+        "time": local.time().replace(tzinfo=None),
+        "occurrence": str(local.fold),
+        "organization_ids": [o.id for o in meeting.organizations],
+        "contact_ids": [c.id for c in meeting.contacts],
+        "attendee_ids": [u.id for u in meeting.attendees],
+    }
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    preset_org = int_arg("organization_id", None, 1, 2**31 - 1)
+    preset_contact = int_arg("contact_id", None, 1, 2**31 - 1)
+    now = now_utc().astimezone(ZoneInfo(current_user.timezone))
+    form = MeetingForm(
+        zone=current_user.timezone,
+        data={
+            "date": now.date(),
+            "time": now.time().replace(second=0, microsecond=0, tzinfo=None),
+            "organization_ids": [preset_org] if preset_org else [],
+            "contact_ids": [preset_contact] if preset_contact else [],
+            "attendee_ids": [current_user.id],
+        },
+    )
+    if form.validate_on_submit():
+        meeting = services.create_meeting(
+            form.values(), actor=current_user, new_actions=form.new_actions()
+        )
+        db.session.commit()
+        flash(_("Meeting logged."), "success")
+        return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    return render_template("meetings/form.html", form=form, meeting=None)
+
+
+@bp.route("/<id:meeting_id>/edit", methods=["GET", "POST"])
+def edit(meeting_id):
+    meeting = get_live(meeting_id)
+    require_edit(meeting)
+    form = MeetingForm(
+        obj=meeting, zone=current_user.timezone, data=local_fields(meeting, current_user.timezone)
+    )
+    if form.validate_on_submit():
+        try:
+            check_version(meeting, form.version.data)
+            services.update_meeting(meeting, form.values(), actor=current_user)
+            services.add_next_actions(meeting, form.new_actions(), actor=current_user)
+            db.session.commit()
+        except EditConflict:
+            db.session.rollback()
+            meeting = get_live(meeting_id)
+            theirs = {
+                "title": meeting.title,
+                "location": meeting.location,
+                "summary": meeting.summary,
+                "outcomes": meeting.outcomes,
+            }
+            form.version.data = meeting.version
+            return render_template(
+                "meetings/form.html", form=form, meeting=meeting, conflict=theirs
+            ), 409
+        flash(_("Meeting saved."), "success")
+        return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    if request.method == "GET":
+        form.version.data = meeting.version
+    return render_template("meetings/form.html", form=form, meeting=meeting)
+
+
+@bp.route("/contact-options")
+def contact_options():
+    """The contacts checkboxes for the chosen organizations (htmx swaps them in)."""
+    ids = [int(v) for v in request.args.getlist("organization_ids") if v.isdigit()][:50]
+    form = MeetingForm(zone=current_user.timezone, data={"organization_ids": ids})
+    form.contact_ids.choices = contact_choices(ids)
+    return render_template("meetings/_contacts.html", form=form)
+
+
+@bp.route("/<id:meeting_id>/delete", methods=["POST"])
+def delete(meeting_id):
+    meeting = get_live(meeting_id)
+    require_edit(meeting)
+    move_to_trash(meeting, actor=current_user)
+    db.session.commit()
+    flash(_("The meeting was moved to the trash."), "info")
+    return redirect(url_for("meetings.index"))

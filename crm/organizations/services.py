@@ -1,0 +1,113 @@
+"""Organization operations shared by views, CLI and demo data. They flush; the caller commits."""
+
+from sqlalchemy import func, select
+
+from crm.audit.services import diff, record
+from crm.clock import now_utc
+from crm.extensions import db
+from crm.meetings.models import Meeting, meeting_organizations
+from crm.organizations.models import Organization, OrganizationLink, Sector
+from crm.search.text import search_key
+
+FIELDS = (
+    "name",
+    "native_name",
+    "kind",
+    "region",
+    "country",
+    "city",
+    "size",
+    "website",
+    "description",
+    "capabilities",
+    "interests",
+    "cadence_days",
+)
+
+
+def sectors_by_id(ids):
+    if not ids:
+        return []
+    return db.session.scalars(select(Sector).where(Sector.id.in_(ids)).order_by(Sector.id)).all()
+
+
+def _apply(org, data):
+    changes = diff(org, data, [f for f in FIELDS if f in data])
+    if "owner_id" in data and data["owner_id"] != org.owner_id:
+        changes["owner_id"] = [org.owner_id, data["owner_id"]]
+        org.owner_id = data["owner_id"]
+    if "sector_ids" in data:
+        new = sectors_by_id(data["sector_ids"])
+        old_codes, new_codes = [s.code for s in org.sectors], [s.code for s in new]
+        if sorted(old_codes) != sorted(new_codes):
+            changes["sectors"] = [sorted(old_codes), sorted(new_codes)]
+            org.sectors = new
+    if "cadence_days" in changes:
+        org.set_last_contact(org.last_contact_at)
+    org.search_key = search_key(org.name, org.native_name)
+    return changes
+
+
+def create_organization(data, *, actor):
+    org = Organization(owner_id=actor.id, sectors=[])
+    changes = _apply(org, data)
+    db.session.add(org)
+    db.session.flush()
+    record("create", "organization", org.id, actor=actor, changes=changes)
+    return org
+
+
+def update_organization(org, data, *, actor):
+    changes = _apply(org, data)
+    if changes:
+        db.session.flush()
+        record("update", "organization", org.id, actor=actor, changes=changes)
+    return changes
+
+
+def refresh_last_contact(organization_ids):
+    """Recompute the last logged contact (the latest live meeting that has begun)."""
+    if not organization_ids:
+        return
+    latest = dict(
+        db.session.execute(
+            select(meeting_organizations.c.organization_id, func.max(Meeting.starts_at))
+            .join(Meeting, Meeting.id == meeting_organizations.c.meeting_id)
+            .where(
+                meeting_organizations.c.organization_id.in_(organization_ids),
+                Meeting.deleted_at.is_(None),
+                Meeting.starts_at <= now_utc(),
+            )
+            .group_by(meeting_organizations.c.organization_id)
+        ).all()
+    )
+    orgs = db.session.scalars(select(Organization).where(Organization.id.in_(organization_ids)))
+    for org in orgs:
+        instant = latest.get(org.id)
+        if instant != org.last_contact_at:
+            org.set_last_contact(instant)
+
+
+def add_link(source, target, data, *, actor):
+    link = OrganizationLink(source=source, target=target, **data)
+    db.session.add(link)
+    db.session.flush()
+    record(
+        "link",
+        "organization",
+        source.id,
+        actor=actor,
+        changes={"link": [None, f"{data['kind'].value} #{target.id}"]},
+    )
+    return link
+
+
+def remove_link(link, *, actor):
+    record(
+        "unlink",
+        "organization",
+        link.from_id,
+        actor=actor,
+        changes={"link": [f"{link.kind.value} #{link.to_id}", None]},
+    )
+    db.session.delete(link)

@@ -1,0 +1,238 @@
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from crm.accounts.models import User
+from crm.actions.models import Action, Status
+from crm.authorization import can_edit, require_edit
+from crm.clock import now_utc
+from crm.contacts.models import Contact
+from crm.extensions import db
+from crm.listing import choice_arg, int_arg, paginate, query_args, sort_arg
+from crm.organizations import services
+from crm.organizations.forms import LinkForm, ManagerOrganizationForm, OrganizationForm
+from crm.organizations.models import (
+    Kind,
+    LinkKind,
+    Organization,
+    OrganizationLink,
+    Region,
+    Sector,
+    organization_sectors,
+)
+from crm.records import EditConflict, check_version
+from crm.search.text import like_pattern
+from crm.timeline import timeline
+from crm.timezones import local_today
+from crm.trash.services import move_to_trash
+
+bp = Blueprint("organizations", __name__, url_prefix="/organizations")
+
+SORTS = {
+    "name": (Organization.name, Organization.id),
+    "region": (Organization.region, Organization.name),
+    "kind": (Organization.kind, Organization.name),
+    "last_contact": (Organization.last_contact_at, Organization.id),
+    "contact_due": (Organization.contact_due_at, Organization.id),
+    "created": (Organization.created_at, Organization.id),
+}
+
+
+def get_live(organization_id, *options):
+    """The organization, or 404 when it does not exist or is in the trash."""
+    org = db.session.scalar(
+        select(Organization)
+        .where(Organization.id == organization_id, Organization.deleted_at.is_(None))
+        .options(*options)
+    )
+    if org is None:
+        abort(404)
+    return org
+
+
+def form_class():
+    return ManagerOrganizationForm if current_user.is_manager else OrganizationForm
+
+
+@bp.route("/")
+def index():
+    statement = select(Organization).where(Organization.deleted_at.is_(None))
+    filters = {
+        "region": choice_arg("region", Region),
+        "kind": choice_arg("kind", Kind),
+        "sector": int_arg("sector", None, 1, 2**31 - 1),
+        "owner": int_arg("owner", None, 1, 2**31 - 1),
+        "quiet": request.args.get("quiet") == "1",
+        "q": request.args.get("q", "").strip()[:200],
+    }
+    if filters["region"]:
+        statement = statement.where(Organization.region == filters["region"])
+    if filters["kind"]:
+        statement = statement.where(Organization.kind == filters["kind"])
+    if filters["sector"]:
+        statement = statement.where(
+            Organization.id.in_(
+                select(organization_sectors.c.organization_id).where(
+                    organization_sectors.c.sector_id == filters["sector"]
+                )
+            )
+        )
+    if filters["owner"]:
+        statement = statement.where(Organization.owner_id == filters["owner"])
+    if filters["quiet"]:
+        statement = statement.where(
+            or_(Organization.contact_due_at.is_(None), Organization.contact_due_at < now_utc())
+        )
+    if filters["q"]:
+        statement = statement.where(
+            Organization.search_key.like(like_pattern(filters["q"]), escape="\\")
+        )
+    sort, order = sort_arg(SORTS, "name")
+    page = paginate(
+        statement.order_by(*order).options(
+            selectinload(Organization.owner), selectinload(Organization.sectors)
+        )
+    )
+    return render_template(
+        "organizations/index.html",
+        page=page,
+        filters=filters,
+        sort=sort,
+        sectors=db.session.scalars(select(Sector).order_by(Sector.id)).all(),
+        owners=db.session.execute(
+            select(User.id, User.name).where(User.active).order_by(User.name)
+        ).all(),
+        regions=list(Region),
+        kinds=list(Kind),
+        query_args=query_args,
+        now=now_utc(),
+    )
+
+
+@bp.route("/<id:organization_id>")
+def detail(organization_id):
+    org = get_live(
+        organization_id, selectinload(Organization.owner), selectinload(Organization.sectors)
+    )
+    contacts = db.session.scalars(
+        select(Contact)
+        .where(Contact.organization_id == org.id, Contact.deleted_at.is_(None))
+        .order_by(Contact.is_primary.desc(), Contact.family_name, Contact.given_name)
+    ).all()
+    open_actions = db.session.scalars(
+        select(Action)
+        .where(
+            Action.organization_id == org.id,
+            Action.deleted_at.is_(None),
+            Action.status == Status.OPEN,
+        )
+        .order_by(Action.due_date)
+        .options(*Action.listed())
+    ).all()
+    links = db.session.scalars(
+        select(OrganizationLink)
+        .where(or_(OrganizationLink.from_id == org.id, OrganizationLink.to_id == org.id))
+        .options(selectinload(OrganizationLink.source), selectinload(OrganizationLink.target))
+    ).all()
+    links = [link for link in links if not (link.source.is_deleted or link.target.is_deleted)]
+    return render_template(
+        "organizations/detail.html",
+        org=org,
+        contacts=contacts,
+        open_actions=open_actions,
+        links=links,
+        timeline=timeline("organization", org.id),
+        can_edit=can_edit(current_user, org),
+        now=now_utc(),
+        today=local_today(current_user.timezone),
+        link_form=LinkForm(source=org) if can_edit(current_user, org) else None,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    form = form_class()(data={"owner_id": current_user.id})
+    if form.validate_on_submit():
+        org = services.create_organization(form.values(), actor=current_user)
+        db.session.commit()
+        flash(_("Organization %(name)s created.", name=org.name), "success")
+        return redirect(url_for("organizations.detail", organization_id=org.id))
+    return render_template("organizations/form.html", form=form, org=None)
+
+
+@bp.route("/<id:organization_id>/edit", methods=["GET", "POST"])
+def edit(organization_id):
+    org = get_live(organization_id, selectinload(Organization.sectors))
+    require_edit(org)
+    form = form_class()(obj=org, data={"sector_ids": [s.id for s in org.sectors]})
+    if form.validate_on_submit():
+        try:
+            check_version(org, form.version.data)
+            services.update_organization(org, form.values(), actor=current_user)
+            db.session.commit()
+        except EditConflict:
+            db.session.rollback()
+            return conflict(org, form)
+        flash(_("Organization %(name)s saved.", name=org.name), "success")
+        return redirect(url_for("organizations.detail", organization_id=org.id))
+    if request.method == "GET":
+        form.version.data = org.version
+    return render_template("organizations/form.html", form=form, org=org)
+
+
+def conflict(org, form):
+    """The second person to save sees both versions; nothing is overwritten (DATA-1)."""
+    org = get_live(org.id, selectinload(Organization.sectors))
+    theirs = {name: getattr(org, name, None) for name in form.values()}
+    theirs["sector_ids"] = [s.id for s in org.sectors]
+    form.version.data = org.version
+    return (
+        render_template(
+            "organizations/form.html", form=form, org=org, conflict=theirs, fields=form._fields
+        ),
+        409,
+    )
+
+
+@bp.route("/<id:organization_id>/delete", methods=["POST"])
+def delete(organization_id):
+    org = get_live(organization_id)
+    require_edit(org)
+    move_to_trash(org, actor=current_user)
+    db.session.commit()
+    flash(_("%(name)s was moved to the trash.", name=org.name), "info")
+    return redirect(url_for("organizations.index"))
+
+
+@bp.route("/<id:organization_id>/links", methods=["POST"])
+def add_link(organization_id):
+    org = get_live(organization_id)
+    require_edit(org)
+    form = LinkForm(source=org)
+    if form.validate_on_submit():
+        target = get_live(form.target_id.data)
+        data = {k: form[k].data for k in ("since", "until")}
+        data.update(kind=LinkKind(form.kind.data), note=form.note.data or None)
+        services.add_link(org, target, data, actor=current_user)
+        db.session.commit()
+        flash(_("Link added."), "success")
+    else:
+        for field in form:
+            for error in field.errors:
+                flash(f"{field.label.text}: {error}", "danger")
+    return redirect(url_for("organizations.detail", organization_id=org.id) + "#links")
+
+
+@bp.route("/<id:organization_id>/links/<id:link_id>/delete", methods=["POST"])
+def remove_link(organization_id, link_id):
+    org = get_live(organization_id)
+    require_edit(org)
+    link = db.session.get(OrganizationLink, link_id)
+    if link is None or org.id not in (link.from_id, link.to_id):
+        abort(404)
+    services.remove_link(link, actor=current_user)
+    db.session.commit()
+    flash(_("Link removed."), "info")
+    return redirect(url_for("organizations.detail", organization_id=org.id) + "#links")

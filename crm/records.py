@@ -1,0 +1,52 @@
+"""What every kept record shares: timestamps, an owner, a version for conflicts, and a trash."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+
+from crm.clock import now_utc
+
+
+class Record:
+    """Mixin for organizations, contacts, meetings and actions.
+
+    ``version`` is SQLAlchemy's ``version_id_col``: an UPDATE that finds another version in the
+    database raises StaleDataError (DATA-1). ``deleted_at`` puts the record in the trash.
+    """
+
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    deleted_at: Mapped[datetime | None] = mapped_column(index=True)
+
+    @declared_attr
+    def deleted_by_id(cls) -> Mapped[int | None]:
+        return mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        return {"version_id_col": cls.__table__.c.version}
+
+    @property
+    def is_deleted(self):
+        return self.deleted_at is not None
+
+
+class EditConflict(Exception):
+    """Someone else saved the record after the form was loaded (DATA-1)."""
+
+    def __init__(self, record):
+        super().__init__(f"{type(record).__name__} {record.id} changed meanwhile")
+        self.record = record
+
+
+def check_version(record, submitted):
+    """Refuse an edit made on an older version of ``record`` than the one stored."""
+    if submitted is None or int(submitted) != record.version:
+        raise EditConflict(record)
+
+
+def live(query_or_model):
+    """Only records that are not in the trash."""
+    return query_or_model.deleted_at.is_(None)

@@ -1,0 +1,27 @@
+"""Text normalisation for search and duplicate detection."""
+
+import re
+import unicodedata
+
+_LATIN_MARKS = re.compile("[\u0300-\u036f]")
+_SPACES = re.compile(r"\s+")
+
+
+def search_key(*parts):
+    """A form of ``parts`` that matches regardless of case, accents and character width.
+
+    "Fundación" and "FUNDACION" give the same key; full-width "ＭＩＥ" gives "mie"; half-width
+    katakana become full-width. Only Latin diacritics are removed: the voiced marks of kana
+    (が, ぱ) are part of the letter and stay.
+    """
+    text = " ".join(p for p in parts if p)
+    text = unicodedata.normalize("NFKC", text)
+    text = _LATIN_MARKS.sub("", unicodedata.normalize("NFD", text))
+    text = unicodedata.normalize("NFC", text).casefold()
+    return _SPACES.sub(" ", text).strip()
+
+
+def like_pattern(query):
+    """A LIKE pattern that finds ``query`` anywhere; % _ and \\ in the query are literal."""
+    escaped = search_key(query).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

@@ -1,0 +1,45 @@
+from flask import Blueprint, render_template, request
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from crm.contacts.models import Contact
+from crm.extensions import db
+from crm.meetings.models import Meeting
+from crm.organizations.models import Organization
+from crm.search.text import like_pattern, search_key
+
+bp = Blueprint("search", __name__, url_prefix="/search")
+SHOWN = 10
+
+
+def matches(model, pattern, *where, options=()):
+    """The first matches of ``model`` (by name) and how many there are in all."""
+    condition = (model.deleted_at.is_(None), model.search_key.like(pattern, escape="\\"), *where)
+    statement = select(model).where(*condition)
+    found = db.session.scalars(statement.options(*options).limit(SHOWN + 1)).all()
+    total = len(found)
+    if total > SHOWN:
+        total = db.session.scalar(select(func.count()).select_from(model).where(*condition))
+    return found[:SHOWN], total
+
+
+@bp.route("/")
+def index():
+    """One box: organizations, contacts and meetings by any part of a name, in either script."""
+    query = request.args.get("q", "").strip()[:200]
+    results = None
+    if search_key(query):
+        pattern = like_pattern(query)
+        results = {
+            "organizations": matches(Organization, pattern),
+            "contacts": matches(
+                Contact,
+                pattern,
+                Contact.organization_id.in_(
+                    select(Organization.id).where(Organization.deleted_at.is_(None))
+                ),
+                options=(selectinload(Contact.organization),),
+            ),
+            "meetings": matches(Meeting, pattern),
+        }
+    return render_template("search/index.html", query=query, results=results)
