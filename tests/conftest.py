@@ -193,3 +193,80 @@ def at(app):
 
     yield stand
     clock.set_now(None)
+
+
+@pytest.fixture
+def records(app, make_user):
+    """Factories for organizations, contacts, meetings and actions, through the services.
+
+    ``records.org(owner, name=...)`` and friends return the record's id; pass ``owner`` (a user
+    from ``make_user``/``login``) to decide who owns it.
+    """
+    from datetime import UTC, date, datetime
+
+    from crm.actions import services as actions
+    from crm.contacts import services as contacts
+    from crm.meetings import services as meetings
+    from crm.organizations import services as organizations
+    from crm.organizations.models import Kind, Region
+
+    def actor(user):
+        with app.app_context():
+            return db.session.get(User, user.id)
+
+    class Records:
+        def _save(self, create, data, owner):
+            with app.test_request_context():
+                item = create(data, actor=actor(owner))
+                db.session.commit()
+                return item.id
+
+        def org(self, owner, **data):
+            data = {
+                "name": "Fundación Tecnalia",
+                "kind": Kind.TECHNOLOGY_CENTRE,
+                "region": Region.BASQUE_COUNTRY,
+                "country": "ES",
+                "cadence_days": 60,
+                **data,
+            }
+            return self._save(organizations.create_organization, data, owner)
+
+        def contact(self, owner, organization_id, **data):
+            data = {
+                "organization_id": organization_id,
+                "name_order": "western",
+                "given_name": "Ane",
+                "family_name": "Etxeberria",
+                **data,
+            }
+            return self._save(contacts.create_contact, data, owner)
+
+        def meeting(self, owner, organization_ids, **data):
+            data = {
+                "kind": "video",
+                "title": "Screening call",
+                "starts_at": datetime(2026, 11, 2, 9, 0, tzinfo=UTC),
+                "organization_ids": organization_ids,
+                "attendee_ids": [owner.id],
+                **data,
+            }
+            return self._save(meetings.create_meeting, data, owner)
+
+        def action(self, owner, **data):
+            data = {
+                "title": "Send the brochure",
+                "owner_id": owner.id,
+                "due_date": date(2026, 12, 1),
+                **data,
+            }
+            return self._save(actions.create_action, data, owner)
+
+        def get(self, model, record_id):
+            with app.app_context():
+                item = db.session.get(model, record_id)
+                if item is not None:
+                    db.session.expunge(item)
+                return item
+
+    return Records()

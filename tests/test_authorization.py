@@ -1,17 +1,25 @@
-"""TEST-1 / SEC-5: every route, for every role, against the matrix in crm/authorization.py."""
+"""TEST-1 / SEC-5: every route, for every role, against the matrix in crm/authorization.py.
+
+Routes on one record are walked with a record the user owns, one somebody else owns, and one
+in the trash (404 for everyone outside the trash pages).
+"""
 
 import re
 
 import pytest
+from sqlalchemy import func, select
 
 from crm import create_app
-from crm.accounts.models import Role
-from crm.authorization import MATRIX, PUBLIC
+from crm.accounts.models import Role, User
+from crm.audit.models import AuditEvent
+from crm.authorization import MATRIX, PUBLIC, OwnRecords
+from crm.extensions import db
 
 ROLES = [None, *Role]  # None: not signed in
+PARAM = re.compile(r"<(?:[^:>]+:)?([^>]+)>")
 
 
-def all_routes():
+def routes():
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
     return sorted(
         (rule.endpoint, method, rule.rule)
@@ -28,29 +36,127 @@ def test_every_route_has_a_row_in_the_matrix():
     assert MATRIX.keys() - endpoints == set(), "matrix rows for routes that do not exist"
 
 
-def expected(endpoint, role):
+@pytest.fixture
+def build(records, make_user, app):
+    """``build(path, owner)`` fills the path's parameters with records owned by ``owner``."""
+    from crm.organizations import services
+    from crm.organizations.models import LinkKind, Organization
+
+    def fill(path, owner, deleted=False):
+        values = {}
+        names = PARAM.findall(path)
+        org = records.org(owner)
+        if "link_id" in names:
+            other = records.org(owner, name="Mie University")
+            with app.test_request_context():
+                source, target = (
+                    db.session.get(Organization, org),
+                    db.session.get(Organization, other),
+                )
+                link = services.add_link(
+                    source,
+                    target,
+                    {"kind": LinkKind.PARTNER_OF},
+                    actor=db.session.get(User, owner.id),
+                )
+                db.session.commit()
+                values["link_id"] = link.id
+        makers = {
+            "organization_id": lambda: org,
+            "contact_id": lambda: records.contact(owner, org),
+            "meeting_id": lambda: records.meeting(owner, [org]),
+            "action_id": lambda: records.action(owner, organization_id=org),
+            "user_id": lambda: make_user().id,
+            "kind": lambda: "organization",
+            "record_id": lambda: trashed_org(owner),
+        }
+        for name in names:
+            if name not in values:
+                values[name] = makers[name]()
+        if deleted:
+            trash_all(values, owner)
+        return PARAM.sub(lambda m: str(values[m.group(1)]), path)
+
+    def trashed_org(owner):
+        org = records.org(owner, name="Trashed")
+        trash_all({"organization_id": org}, owner)
+        return org
+
+    def trash_all(values, owner):
+        from crm.trash.services import KINDS, move_to_trash
+
+        with app.test_request_context():
+            for name, value in values.items():
+                kind = name.removesuffix("_id")
+                if kind in KINDS:
+                    item = db.session.get(KINDS[kind], value)
+                    if not item.is_deleted:
+                        move_to_trash(item, actor=db.session.get(User, owner.id))
+            db.session.commit()
+
+    return fill
+
+
+def audit_count(app):
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(AuditEvent))
+
+
+def expect(endpoint, role, owns):
     allowed = MATRIX[endpoint]
     if allowed == PUBLIC:
         return "allowed"
     if role is None:
         return "sign-in"
+    if isinstance(allowed, OwnRecords) and role is Role.POINT_OF_CONTACT and not owns:
+        return "forbidden"
     return "allowed" if role in allowed else "forbidden"
 
 
+CASES = [
+    (endpoint, method, path, owns)
+    for endpoint, method, path in routes()
+    for owns in ((True, False) if PARAM.search(path) and "trash." not in endpoint else (True,))
+]
+
+
 @pytest.mark.parametrize("role", ROLES, ids=lambda r: r.value if r else "anonymous")
-@pytest.mark.parametrize(("endpoint", "method", "path"), all_routes())
-def test_route_follows_the_matrix(client, login, make_user, endpoint, method, path, role):
-    target = make_user()
-    if role is not None:
-        login(role)
-    url = re.sub(r"<[^>]+>", str(target.id), path)
+@pytest.mark.parametrize(
+    ("endpoint", "method", "path", "owns"),
+    CASES,
+    ids=[f"{e}-{m}-{'own' if o else 'others'}" for e, m, _, o in CASES],
+)
+def test_route_follows_the_matrix(
+    app, client, login, make_user, build, endpoint, method, path, owns, role
+):
+    user = login(role) if role is not None else None
+    owner = user if (owns and user is not None) else make_user()
+    url = build(path, owner)
+    before = audit_count(app)
     response = client.open(url, method=method, data={})
-    outcome = expected(endpoint, role)
+    outcome = expect(endpoint, role, owns)
     if outcome == "sign-in":
         assert response.status_code == 302
         assert response.headers["Location"].startswith("/login")
     elif outcome == "forbidden":
         assert response.status_code == 403
+        assert audit_count(app) == before, "a refused request wrote something"
     else:
-        assert response.status_code not in (401, 403), response.status_code
+        assert response.status_code not in (401, 403, 404, 500), response.status_code
         assert not response.headers.get("Location", "").startswith("/login?")
+
+
+RECORD_ROUTES = [
+    (endpoint, method, path)
+    for endpoint, method, path in routes()
+    if re.search(r"<id:(organization|contact|meeting|action)_id>", path)
+]
+
+
+@pytest.mark.parametrize(("endpoint", "method", "path"), RECORD_ROUTES)
+def test_a_record_in_the_trash_is_404_outside_the_trash(
+    client, login, build, endpoint, method, path
+):
+    manager = login(Role.MANAGER)
+    response = client.open(build(path, manager, deleted=True), method=method, data={})
+    assert response.status_code == 404
