@@ -4,25 +4,54 @@ from flask import Blueprint, jsonify, render_template
 from flask_babel import format_date, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import text
+from sqlalchemy import or_, select, text
 
+from crm.actions.models import Action, Status
 from crm.clock import now_utc
 from crm.extensions import db
-from crm.timezones import local_clock
+from crm.organizations.models import Organization
+from crm.timezones import local_clock, local_today
 
 bp = Blueprint("main", __name__)
 
 # The two ends of the bridge, shown side by side so nobody calls Tsu at 3 a.m.
 PARTNER_CLOCKS = (("Bilbao", "Europe/Madrid"), ("Tsu", "Asia/Tokyo"))
+HOME_ITEMS = 10
 
 
 @bp.route("/")
 def index():
+    """Where a point of contact starts the day: what is due and which relationships went quiet."""
     now = now_utc()
     clocks = [
         (city, local_clock(zone, now, current_user.timezone)) for city, zone in PARTNER_CLOCKS
     ]
-    return render_template("main/index.html", clocks=clocks, user=current_user)
+    today = local_today(current_user.timezone)
+    due = db.session.scalars(
+        select(Action)
+        .where(
+            Action.owner_id == current_user.id,
+            Action.status == Status.OPEN,
+            Action.deleted_at.is_(None),
+            Action.due_date <= today,
+        )
+        .order_by(Action.due_date, Action.id)
+        .limit(HOME_ITEMS)
+        .options(*Action.listed())
+    ).all()
+    quiet = db.session.scalars(
+        select(Organization)
+        .where(
+            Organization.owner_id == current_user.id,
+            Organization.deleted_at.is_(None),
+            or_(Organization.contact_due_at.is_(None), Organization.contact_due_at < now),
+        )
+        .order_by(Organization.contact_due_at.is_not(None), Organization.contact_due_at)
+        .limit(HOME_ITEMS)
+    ).all()
+    return render_template(
+        "main/index.html", clocks=clocks, user=current_user, due=due, quiet=quiet, today=today
+    )
 
 
 @bp.route("/health")

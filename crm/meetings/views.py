@@ -6,7 +6,8 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from crm.actions.models import Action
+from crm.actions.models import Action, Status
+from crm.actions.services import set_status
 from crm.authorization import can_edit, require_edit
 from crm.clock import now_utc
 from crm.extensions import db
@@ -123,6 +124,10 @@ def local_fields(meeting, zone):
 def create():
     preset_org = int_arg("organization_id", None, 1, 2**31 - 1)
     preset_contact = int_arg("contact_id", None, 1, 2**31 - 1)
+    closing = action_to_close(int_arg("action_id", None, 1, 2**31 - 1))
+    if closing is not None:
+        preset_org = preset_org or closing.organization_id
+        preset_contact = preset_contact or closing.contact_id
     now = now_utc().astimezone(ZoneInfo(current_user.timezone))
     form = MeetingForm(
         zone=current_user.timezone,
@@ -138,10 +143,28 @@ def create():
         meeting = services.create_meeting(
             form.values(), actor=current_user, new_actions=form.new_actions()
         )
+        if closing is not None and request.form.get("close_action"):
+            # The meeting and the action it settles are saved together or not at all (DATA-2).
+            set_status(closing, Status.DONE, actor=current_user)
         db.session.commit()
         flash(_("Meeting logged."), "success")
         return redirect(url_for("meetings.detail", meeting_id=meeting.id))
-    return render_template("meetings/form.html", form=form, meeting=None)
+    return render_template("meetings/form.html", form=form, meeting=None, closing=closing)
+
+
+def action_to_close(action_id):
+    """The open action this meeting settles (``?action_id=``), if the user may close it."""
+    if action_id is None:
+        return None
+    action = db.session.scalar(
+        select(Action).where(
+            Action.id == action_id, Action.deleted_at.is_(None), Action.status == Status.OPEN
+        )
+    )
+    if action is None:
+        abort(404)
+    require_edit(action)
+    return action
 
 
 @bp.route("/<id:meeting_id>/edit", methods=["GET", "POST"])
