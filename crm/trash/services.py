@@ -19,30 +19,38 @@ class RestoreRefused(Exception):
     """The record cannot come back on its own (its organization is still in the trash)."""
 
 
+def _dependents(organization, deleted_at):
+    """An organization's contacts and actions that share its fate in the trash."""
+    for model in (Contact, Action):
+        yield from db.session.scalars(
+            select(model).where(
+                model.organization_id == organization.id,
+                model.deleted_at.is_(None)
+                if deleted_at is None
+                else model.deleted_at == deleted_at,
+            )
+        )
+
+
 def move_to_trash(item, *, actor):
-    """Delete softly. An organization takes its live contacts along, at the same instant."""
+    """Delete softly. An organization takes its live contacts and actions along, at once."""
     instant = now_utc()
-    _trash(item, instant, actor)
     if isinstance(item, Organization):
-        for contact in db.session.scalars(
-            select(Contact).where(Contact.organization_id == item.id, Contact.deleted_at.is_(None))
-        ):
-            _trash(contact, instant, actor)
+        for dependent in list(_dependents(item, None)):
+            _trash(dependent, instant, actor)
+    _trash(item, instant, actor)
     if isinstance(item, Meeting):
         db.session.flush()
         refresh_last_contact([org.id for org in _organizations_of(item)])
 
 
 def restore(item, *, actor):
-    if isinstance(item, Contact) and item.organization.is_deleted:
+    organization = getattr(item, "organization_id", None)
+    if organization and db.session.get(Organization, organization).is_deleted:
         raise RestoreRefused
     if isinstance(item, Organization):
-        for contact in db.session.scalars(
-            select(Contact).where(
-                Contact.organization_id == item.id, Contact.deleted_at == item.deleted_at
-            )
-        ):
-            _restore(contact, actor)
+        for dependent in list(_dependents(item, item.deleted_at)):
+            _restore(dependent, actor)
     _restore(item, actor)
     if isinstance(item, Meeting):
         db.session.flush()
