@@ -25,7 +25,7 @@ class MeetingKind(LabelledEnum):
             cls.IN_PERSON: _l("In person"),
             cls.VIDEO: _l("Video call"),
             cls.CALL: _l("Phone call"),
-            cls.EMAIL: _l("Email"),
+            cls.EMAIL: _l("By email"),
             cls.EVENT: _l("At an event"),
             cls.VISIT: _l("During a visit"),
         }
