@@ -13,7 +13,7 @@ run: $(STAMP) $(COMPILED)
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
 	$(FLASK) user ensure-admin
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(FLASK) dev --host 127.0.0.1 --port 5000
 
 test: $(STAMP) $(COMPILED)
 	$(BIN)/ruff check .

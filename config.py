@@ -55,6 +55,10 @@ class Config:
         self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
         self.MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Zubia <zubia@localhost>")
         self.MAIL_TIMEOUT = env_int("MAIL_TIMEOUT", 20)
+        # The scheduler's pass: how often, how many messages at most, and the claim lease.
+        self.REMINDER_TICK_SECONDS = env_int("REMINDER_TICK_SECONDS", 60)
+        self.MAIL_MAX_PER_PASS = env_int("MAIL_MAX_PER_PASS", 100)
+        self.OUTBOX_LEASE_MINUTES = env_int("OUTBOX_LEASE_MINUTES", 10)
 
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_HEADERS_ENABLED = True

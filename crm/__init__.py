@@ -85,6 +85,7 @@ def register_blueprints(app):
     from crm.main.views import bp as main
     from crm.meetings.views import bp as meetings
     from crm.organizations.views import bp as organizations
+    from crm.reminders.views import bp as reminders
     from crm.search.views import bp as search
     from crm.trash.views import bp as trash
 
@@ -98,6 +99,7 @@ def register_blueprints(app):
         actions,
         search,
         trash,
+        reminders,
     ):
         app.register_blueprint(blueprint)
 
@@ -111,6 +113,8 @@ def register_errorhandlers(app):
 def register_commands(app):
     from crm.accounts.cli import user_cli
     from crm.demo.cli import demo_cli
+    from crm.main.cli import dev
+    from crm.reminders.cli import reminders_cli, scheduler_cli
 
-    app.cli.add_command(user_cli)
-    app.cli.add_command(demo_cli)
+    for command in (user_cli, demo_cli, scheduler_cli, reminders_cli, dev):
+        app.cli.add_command(command)

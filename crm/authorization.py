@@ -64,6 +64,10 @@ MATRIX = {
     "trash.index": MANAGERS,
     "trash.restore_record": MANAGERS,
     "trash.purge_record": ADMINS,
+    "reminders.preferences": EVERYONE,
+    "reminders.notifications": EVERYONE,
+    "reminders.delivery": ADMINS,
+    "reminders.retry": ADMINS,
 }
 
 

@@ -1,5 +1,6 @@
 """The one clock: every "now" in Zubia comes from here, so tests can stand at any instant."""
 
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 _frozen: datetime | None = None
@@ -16,3 +17,14 @@ def set_now(instant: datetime | None) -> None:
     if instant is not None and instant.tzinfo is None:
         raise ValueError("the clock needs an aware datetime")
     _frozen = instant.astimezone(UTC) if instant is not None else None
+
+
+@contextmanager
+def standing(instant):
+    """Stand the clock at ``instant`` for a block, then put back whatever it was."""
+    before = _frozen
+    set_now(instant)
+    try:
+        yield
+    finally:
+        set_now(before)

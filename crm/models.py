@@ -6,6 +6,7 @@ from crm.audit.models import AuditEvent
 from crm.contacts.models import Contact
 from crm.meetings.models import Meeting
 from crm.organizations.models import Organization, OrganizationLink, Sector
+from crm.reminders.models import OutboxMessage, SchedulerHeartbeat
 
 __all__ = [
     "Action",
@@ -14,6 +15,8 @@ __all__ = [
     "Meeting",
     "Organization",
     "OrganizationLink",
+    "OutboxMessage",
+    "SchedulerHeartbeat",
     "Sector",
     "User",
 ]

@@ -8,6 +8,8 @@ commit and for the live server that the browser tests talk to.
 
 import os
 import re
+import uuid
+from contextlib import contextmanager
 from functools import cache
 
 import pytest
@@ -34,8 +36,32 @@ def pytest_sessionfinish(session, exitstatus):
 @pytest.fixture(scope="session", params=BACKENDS)
 def database_url(request, tmp_path_factory):
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'zubia-test.sqlite3'}"
-    return os.environ["TEST_DATABASE_URL"]
+        yield f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'zubia-test.sqlite3'}"
+        return
+    with scratch_database(os.environ["TEST_DATABASE_URL"], "session") as url:
+        yield url
+
+
+@contextmanager
+def scratch_database(server_url, purpose):
+    """A PostgreSQL database of its own for this test run, dropped afterwards.
+
+    Runs that share a server (CI, several engineers) never see each other's rows.
+    """
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    server = make_url(server_url)
+    name = f"zubia_{purpose}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -270,3 +296,59 @@ def records(app, make_user):
                 return item
 
     return Records()
+
+
+class SmtpSink:
+    """A real SMTP server on 127.0.0.1 (aiosmtpd) that keeps what it receives.
+
+    ``reply`` decides the answer to DATA: None accepts, a string such as "451 4.3.0 Try
+    again" or "550 5.1.1 No such user" is returned as is.
+    """
+
+    def __init__(self):
+        self.messages = []
+        self.reply = None
+        self.delay = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        import asyncio
+        from email import message_from_bytes, policy
+
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if self.reply:
+            return self.reply
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append((envelope.rcpt_tos, message))
+        return "250 OK"
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp():
+    """A running SMTP sink; its port goes into the app's MAIL_PORT through ``mail_app``."""
+    from aiosmtpd.controller import Controller
+
+    sink = SmtpSink()
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    sink.port = controller.port
+    yield sink
+    controller.stop()
+
+
+@pytest.fixture
+def mail_app(make_app, smtp):
+    """An app whose mail goes to the SMTP sink."""
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port, MAIL_TIMEOUT=3)
+    yield app
+    with app.app_context():
+        empty_tables()
+    limiter.reset()

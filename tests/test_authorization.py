@@ -69,6 +69,7 @@ def build(records, make_user, app):
             "user_id": lambda: make_user().id,
             "kind": lambda: "organization",
             "record_id": lambda: trashed_org(owner),
+            "message_id": lambda: outbox_row(owner),
         }
         for name in names:
             if name not in values:
@@ -76,6 +77,17 @@ def build(records, make_user, app):
         if deleted:
             trash_all(values, owner)
         return PARAM.sub(lambda m: str(values[m.group(1)]), path)
+
+    def outbox_row(owner):
+        from crm.reminders.models import OutboxMessage
+
+        with app.app_context():
+            row = OutboxMessage(
+                dedupe_key=f"test:{owner.id}", kind="nudge", recipient_id=owner.id, status="failed"
+            )
+            db.session.add(row)
+            db.session.commit()
+            return row.id
 
     def trashed_org(owner):
         org = records.org(owner, name="Trashed")

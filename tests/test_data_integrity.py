@@ -61,16 +61,16 @@ def meeting_form(org, **extra):
 
 
 def test_data2_logging_the_meeting_closes_the_action_it_settles(client, records, open_action):
-    user, org, action = open_action
+    _user, org, action = open_action
     page = client.get(f"/meetings/new?action_id={action}")
-    assert "Call Yamada-san".encode() in page.data
+    assert b"Call Yamada-san" in page.data
     response = client.post(f"/meetings/new?action_id={action}", data=meeting_form(org))
     assert response.status_code == 302
     assert records.get(Action, action).status is Status.DONE
 
 
 def test_data2_an_invalid_meeting_leaves_the_action_open(app, client, records, open_action):
-    user, org, action = open_action
+    _user, org, action = open_action
     response = client.post(
         f"/meetings/new?action_id={action}", data=meeting_form(org, time="25:99")
     )
@@ -83,7 +83,7 @@ def test_data2_an_invalid_meeting_leaves_the_action_open(app, client, records, o
 def test_data2_a_failure_while_closing_rolls_the_meeting_back(
     app, client, records, open_action, monkeypatch
 ):
-    user, org, action = open_action
+    _user, org, action = open_action
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")

@@ -1,8 +1,22 @@
-from sqlalchemy import func, select
+import re
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+import phonenumbers
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from crm import clock
 from crm.accounts.models import Role, User
+from crm.actions.models import Action, RepeatUnit, Status
+from crm.contacts.models import Contact, NameOrder
+from crm.demo.catalogue import ORGANIZATIONS
 from crm.extensions import db
-from crm.organizations.models import Sector
+from crm.meetings.models import Meeting, MeetingKind
+from crm.organizations.models import Kind, LinkKind, Organization, OrganizationLink, Region, Sector
+from tests.conftest import empty_tables
 
 
 def counts(app):
@@ -10,6 +24,15 @@ def counts(app):
         return {
             model.__name__: db.session.scalar(select(func.count()).select_from(model))
             for model in (User, Sector)
+        }
+
+
+def row_counts(app):
+    """Rows in every table, association tables and the history included."""
+    with app.app_context():
+        return {
+            table.name: db.session.scalar(select(func.count()).select_from(table))
+            for table in db.metadata.sorted_tables
         }
 
 
@@ -28,12 +51,13 @@ def test_demo_load_creates_people_on_both_sides_and_the_mou_sectors(app, runner)
 
 def test_demo_load_twice_changes_nothing(app, runner):
     runner.invoke(args=["demo", "load"])
-    before = counts(app)
+    before = row_counts(app)
+    assert before["organizations"] >= 40 and before["meetings"] >= 150
     with app.app_context():
         hashes = set(db.session.scalars(select(User.password_hash)))
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code == 0
-    assert counts(app) == before
+    assert row_counts(app) == before
     with app.app_context():
         assert set(db.session.scalars(select(User.password_hash))) == hashes
 
@@ -42,3 +66,175 @@ def test_demo_load_if_empty_leaves_a_used_database_alone(app, runner, make_user)
     make_user()
     runner.invoke(args=["demo", "load", "--if-empty"])
     assert counts(app) == {"User": 1, "Sector": 0}
+    assert {name for name, n in row_counts(app).items() if n} == {"users"}
+
+
+# --- the demo programme: organizations, people, 18 months of meetings, next actions ----------
+
+
+def load(runner):
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_demo_organizations_cover_both_sides_every_kind_and_are_linked(app, runner):
+    load(runner)
+    stood = clock.now_utc()
+    time.sleep(0.01)
+    assert clock.now_utc() > stood  # the loader stood the clock in the past, then let it run
+    with app.app_context():
+        orgs = db.session.scalars(
+            select(Organization)
+            .where(Organization.deleted_at.is_(None))
+            .options(selectinload(Organization.sectors), selectinload(Organization.owner))
+        ).all()
+        links = db.session.scalars(
+            select(OrganizationLink).options(
+                selectinload(OrganizationLink.source), selectinload(OrganizationLink.target)
+            )
+        ).all()
+    assert len(orgs) >= 40
+    assert {org.kind for org in orgs} == set(Kind)
+    regions = Counter(org.region for org in orgs)
+    assert regions[Region.BASQUE_COUNTRY] >= 15 and regions[Region.MIE] >= 15
+    for org in orgs:
+        assert 1 <= len(org.sectors) <= 3
+        assert 30 <= org.cadence_days <= 120
+        assert org.website.startswith("https://") and org.website.endswith(".example")
+        assert org.capabilities and org.interests and org.city
+        expected_zone = "Asia/Tokyo" if org.region.side == "jp" else "Europe/Madrid"
+        assert org.owner.timezone == expected_zone, org.name
+        assert org.owner.role is Role.POINT_OF_CONTACT
+    mie = [org for org in orgs if org.region is Region.MIE]
+    assert all(org.native_name and org.country == "JP" for org in mie)
+    assert {"三重県庁", "三重大学"} <= {org.native_name for org in mie}
+    assert {link.kind for link in links} == set(LinkKind)
+    assert any(
+        link.kind is LinkKind.MEMBER_OF
+        and link.source.region is Region.BASQUE_COUNTRY
+        and link.target.region.side == "jp"
+        for link in links
+    )
+
+
+def test_demo_contacts_are_named_the_way_each_side_writes_names(app, runner):
+    load(runner)
+    with app.app_context():
+        contacts = db.session.scalars(
+            select(Contact).options(selectinload(Contact.organization))
+        ).all()
+        orgs = db.session.scalar(select(func.count()).select_from(Organization))
+    assert len(contacts) >= 80
+    japanese = [c for c in contacts if c.name_order is NameOrder.JAPANESE]
+    basque = [c for c in contacts if c.organization.region is Region.BASQUE_COUNTRY]
+    assert len(japanese) >= 20 and len(basque) >= 20
+    for c in japanese:
+        assert re.fullmatch(r"[\u3040-\u309f]+ [\u3040-\u309f]+", c.reading), c.reading
+        assert c.native_name and " " in c.native_name
+        assert (c.language, c.timezone) == ("ja", "Asia/Tokyo")
+    assert all(c.second_family_name and c.language in ("es", "en") for c in basque)
+    for c in contacts:
+        domain = c.organization.website.removeprefix("https://www.")
+        assert c.email == c.email.lower() and c.email.endswith("@" + domain)
+        for number in filter(None, (c.phone, c.mobile)):
+            parsed = phonenumbers.parse(number)
+            assert phonenumbers.is_valid_number(parsed), number
+            assert number == phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    primaries = Counter(c.organization_id for c in contacts if c.is_primary)
+    assert set(primaries.values()) == {1}
+    assert len(primaries) >= 0.75 * orgs
+
+
+def test_demo_meetings_span_eighteen_months_and_set_the_last_contact(app, runner, at):
+    now = clock.now_utc()
+    at(now)
+    load(runner)
+    with app.app_context():
+        meetings = db.session.scalars(
+            select(Meeting).options(
+                selectinload(Meeting.organizations),
+                selectinload(Meeting.contacts),
+                selectinload(Meeting.attendees),
+                selectinload(Meeting.owner),
+            )
+        ).all()
+        orgs = db.session.scalars(select(Organization)).all()
+    assert 150 <= len(meetings) <= 250
+    assert {m.kind for m in meetings} == set(MeetingKind)
+    starts = [m.starts_at for m in meetings]
+    assert min(starts) <= now - timedelta(days=17 * 30.5)
+    assert min(starts) >= now - timedelta(days=19 * 31)
+    assert max(starts) <= now
+    for m in meetings:
+        assert 1 <= len(m.organizations) <= 2 and m.contacts and 1 <= len(m.attendees) <= 2
+        assert {c.organization_id for c in m.contacts} <= {o.id for o in m.organizations}
+    across = [m for m in meetings if {o.region.side for o in m.organizations} == {"eu", "jp"}]
+    assert len(across) >= len(meetings) / 3
+    latest = {}
+    for m in meetings:
+        for org in m.organizations:
+            latest[org.id] = max(latest.get(org.id, m.starts_at), m.starts_at)
+    assert {org.id: org.last_contact_at for org in orgs if org.last_contact_at} == latest
+    # at office hours, on a weekday, where whoever logged the meeting lives
+    local = [m.starts_at.astimezone(ZoneInfo(m.owner.timezone)) for m in meetings]
+    assert all(t.weekday() < 5 and 8 <= t.hour < 18 for t in local)
+
+
+def test_demo_actions_are_overdue_due_soon_later_done_and_cancelled(app, runner, at):
+    at(clock.now_utc())  # no day ends between the load and the checks
+    load(runner)
+    with app.app_context():
+        rows = db.session.execute(select(Action, User.timezone).join(Action.owner)).all()
+    today = {zone: clock.now_utc().astimezone(ZoneInfo(zone)).date() for _, zone in rows}
+    open_ = [(a, today[zone]) for a, zone in rows if a.status is Status.OPEN]
+    assert any(a.due_date < day for a, day in open_)
+    assert any(a.due_date == day for a, day in open_)
+    assert any(day < a.due_date <= day + timedelta(days=7) for a, day in open_)
+    assert any(a.due_date > day + timedelta(days=7) for a, day in open_)
+    statuses = Counter(a.status for a, _ in rows)
+    assert statuses[Status.DONE] > statuses[Status.CANCELLED] > 0
+    assert all(a.completed_at <= clock.now_utc() for a, _ in rows if not a.is_open)
+    assert sum(1 for a, _ in rows if a.meeting_id) >= 30
+    monthly = [a for a, _ in rows if a.repeat_unit is RepeatUnit.MONTHS]
+    assert {a.status for a in monthly} == {Status.DONE, Status.OPEN}
+
+
+def test_demo_records_depend_only_on_the_clock_and_leave_it_as_found(app, runner, at):
+    instant = datetime(2026, 3, 29, 1, 30, tzinfo=UTC)  # the night Europe moves its clocks
+
+    def snapshot():
+        at(instant)
+        load(runner)
+        assert clock.now_utc() == instant
+        with app.app_context():
+            meetings = db.session.execute(
+                select(Meeting.title, Meeting.starts_at).order_by(Meeting.id)
+            ).all()
+            contacts = db.session.execute(
+                select(Contact.email, Contact.phone).order_by(Contact.id)
+            ).all()
+            actions = db.session.execute(
+                select(Action.title, Action.due_date, Action.status).order_by(Action.id)
+            ).all()
+            empty_tables()
+        return meetings, contacts, actions
+
+    assert snapshot() == snapshot()
+
+
+def test_demo_load_is_not_put_off_by_a_real_organization_of_the_same_name(app, runner, make_user):
+    user = make_user()
+    with app.app_context():
+        real = Organization(
+            name="Ideko",
+            kind=Kind.TECHNOLOGY_CENTRE,
+            region=Region.BASQUE_COUNTRY,
+            country="ES",
+            website="https://www.ideko.es",
+            owner_id=user.id,
+        )
+        db.session.add(real)
+        db.session.commit()
+    load(runner)
+    assert row_counts(app)["organizations"] == len(ORGANIZATIONS) + 1

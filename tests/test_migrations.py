@@ -1,17 +1,15 @@
 """DATA-6: the migrations build exactly the models' schema, and the newest one reverses."""
 
 import os
-import uuid
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect
 
 from crm import create_app
 from crm.extensions import db
-from tests.conftest import BACKENDS
+from tests.conftest import BACKENDS, scratch_database
 
 
 @pytest.fixture(params=BACKENDS)
@@ -19,15 +17,8 @@ def empty_database(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
         return
-    server = make_url(os.environ["TEST_DATABASE_URL"])
-    name = f"zubia_migrations_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield server.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_database(os.environ["TEST_DATABASE_URL"], "migrations") as url:
+        yield url
 
 
 def run(app, *args):

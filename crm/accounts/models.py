@@ -45,6 +45,12 @@ class User(db.Model):
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
     last_login_at: Mapped[datetime | None]
+    # Reminder preferences: the digest at this local time (minutes after midnight) on these
+    # ISO weekdays (1 = Monday).
+    digest_enabled: Mapped[bool] = mapped_column(default=True)
+    digest_minute: Mapped[int] = mapped_column(default=8 * 60)
+    digest_days: Mapped[str] = mapped_column(String(13), default="1,2,3,4,5")
+    nudges_enabled: Mapped[bool] = mapped_column(default=True)
 
     def __repr__(self):
         return f"<User {self.email}>"
@@ -63,6 +69,10 @@ class User(db.Model):
     def end_sessions(self):
         """Sign this user out everywhere: every cookie holding the old token stops working."""
         self.session_token = new_session_token()
+
+    @property
+    def digest_weekdays(self):
+        return {int(day) for day in self.digest_days.split(",") if day}
 
     @property
     def is_admin(self):

@@ -7,6 +7,7 @@ from crm.actions.models import Action, Priority, RepeatUnit, Status
 from crm.audit.services import diff, record
 from crm.clock import now_utc
 from crm.extensions import db
+from crm.reminders.planning import assignment_notice
 
 FIELDS = (
     "title",
@@ -30,6 +31,7 @@ def create_action(data, *, actor):
     db.session.add(action)
     db.session.flush()
     record("create", "action", action.id, actor=actor, changes=changes)
+    assignment_notice(action, actor=actor, now=now_utc())
     return action
 
 
@@ -38,6 +40,8 @@ def update_action(action, data, *, actor):
     if changes:
         db.session.flush()
         record("update", "action", action.id, actor=actor, changes=changes)
+        if "owner_id" in changes:
+            assignment_notice(action, actor=actor, now=now_utc())
     return changes
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from crm.accounts import services as accounts
 from crm.accounts.models import User
+from crm.demo import records
 from crm.demo.data import DEMO_USERS, MOU_SECTORS
 from crm.extensions import db
 from crm.organizations.models import Sector
@@ -47,7 +48,10 @@ def load(if_empty):
         return
     load_sectors()
     created = load_users()
+    counts = None if records.demo_records_exist() else records.load_records()
     db.session.commit()
     click.echo("Demo data loaded.")
+    if counts:
+        click.echo("  " + ", ".join(f"{n} {what}" for what, n in counts.items()))
     for email, password in created:
         click.echo(f"  {email}  {password}")

@@ -10,6 +10,7 @@ from crm.actions.models import Action, Status
 from crm.clock import now_utc
 from crm.extensions import db
 from crm.organizations.models import Organization
+from crm.reminders.jobs import health as reminder_health
 from crm.timezones import local_clock, local_today
 
 bp = Blueprint("main", __name__)
@@ -56,13 +57,21 @@ def index():
 
 @bp.route("/health")
 def health():
-    """For monitoring: 200 while the database answers, 503 otherwise."""
+    """For monitoring: 200 while the database answers, with the reminder pass's freshness."""
     try:
         db.session.execute(text("SELECT 1"))
-    except Exception:
+        scheduler = reminder_health()
+    except Exception:  # any failure means unhealthy
         db.session.rollback()
         return jsonify(status="error", database="unreachable"), 503
-    return jsonify(status="ok", database="ok", time=now_utc().isoformat())
+    last = scheduler["last_pass_at"]
+    return jsonify(
+        status="ok",
+        database="ok",
+        time=now_utc().isoformat(),
+        last_reminder_pass=last.isoformat() if last else None,
+        reminders_stale=scheduler["stale"],
+    )
 
 
 def nav_items():
@@ -78,6 +87,7 @@ def nav_items():
         items.append(("trash.index", _l("Trash")))
     if current_user.is_admin:
         items.append(("admin.users", _l("Accounts")))
+        items.append(("reminders.delivery", _l("Delivery")))
     return items
 
 

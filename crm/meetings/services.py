@@ -29,7 +29,8 @@ def _apply(meeting, data):
         new_ids = set(data[key])
         if old_ids != new_ids:
             items = db.session.scalars(select(model).where(model.id.in_(new_ids))).all()
-            setattr(meeting, attribute, items)
+            order = {item_id: n for n, item_id in enumerate(data[key])}  # as chosen
+            setattr(meeting, attribute, sorted(items, key=lambda item: order[item.id]))
             changes[attribute] = [plain(old_ids), plain(new_ids)]
     meeting.search_key = search_key(meeting.title, meeting.location)
     return changes

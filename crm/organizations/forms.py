@@ -52,12 +52,6 @@ class OrganizationForm(FlaskForm):
         multiline=True,
         description=_l("What they look for in a partner."),
     )
-    cadence_days = StrictIntegerField(
-        _l("Desired contact cadence (days)"),
-        default=90,
-        validators=[InputRequired(), NumberRange(min=1, max=3650)],
-        description=_l("The relationship counts as quiet after this many days without contact."),
-    )
     version = VersionField()
 
     def __init__(self, *args, **kwargs):
@@ -83,9 +77,15 @@ class OrganizationForm(FlaskForm):
 
 
 class ManagerOrganizationForm(OrganizationForm):
-    """Managers and admins also choose the owner."""
+    """Managers and admins also choose the owner and the contact cadence."""
 
     owner_id = SelectField(_l("Owner (point of contact)"), coerce=int)
+    cadence_days = StrictIntegerField(
+        _l("Desired contact cadence (days)"),
+        default=90,
+        validators=[InputRequired(), NumberRange(min=1, max=3650)],
+        description=_l("The relationship counts as quiet after this many days without contact."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

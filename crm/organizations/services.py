@@ -1,6 +1,10 @@
 """Organization operations shared by views, CLI and demo data. They flush; the caller commits."""
 
-from sqlalchemy import func, select
+from datetime import timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from crm.audit.services import diff, record
 from crm.clock import now_utc
@@ -81,11 +85,28 @@ def refresh_last_contact(organization_ids):
             .group_by(meeting_organizations.c.organization_id)
         ).all()
     )
-    orgs = db.session.scalars(select(Organization).where(Organization.id.in_(organization_ids)))
-    for org in orgs:
-        instant = latest.get(org.id)
-        if instant != org.last_contact_at:
-            org.set_last_contact(instant)
+    table = Organization.__table__
+    rows = db.session.execute(
+        select(table.c.id, table.c.cadence_days, table.c.last_contact_at).where(
+            table.c.id.in_(organization_ids)
+        )
+    )
+    for org_id, cadence, last in rows:
+        instant = latest.get(org_id)
+        if instant == last:
+            continue
+        # Derived state, written with Core so that it does not bump the organization's version:
+        # logging a meeting must not make someone's open edit of the organization conflict.
+        due = instant + timedelta(days=cadence) if instant else None
+        db.session.execute(
+            update(table)
+            .where(table.c.id == org_id)
+            .values(last_contact_at=instant, contact_due_at=due)
+        )
+        org = db.session.identity_map.get(identity_key(Organization, org_id))
+        if org is not None:
+            set_committed_value(org, "last_contact_at", instant)
+            set_committed_value(org, "contact_due_at", due)
 
 
 def add_link(source, target, data, *, actor):

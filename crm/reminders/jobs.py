@@ -1,0 +1,86 @@
+"""One reminder pass, and the APScheduler process that runs it every minute."""
+
+import logging
+import os
+import socket
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import current_app
+
+from crm.clock import now_utc
+from crm.extensions import db
+from crm.reminders.models import SchedulerHeartbeat
+from crm.reminders.planning import plan
+from crm.reminders.sending import send_due
+
+log = logging.getLogger("crm.reminders")
+HEARTBEAT = "reminders"
+
+
+def worker_name():
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def run_pass(now=None, worker=None):
+    """Plan what is due at ``now``, send what is pending, and record the heartbeat."""
+    now = now or now_utc()
+    enqueued = plan(now)
+    db.session.commit()
+    counts = send_due(now, worker or worker_name())
+    beat = db.session.get(SchedulerHeartbeat, HEARTBEAT) or SchedulerHeartbeat(name=HEARTBEAT)
+    beat.last_pass_at, beat.enqueued = now, enqueued
+    beat.sent, beat.failed = counts["sent"], counts["failed"]
+    db.session.add(beat)
+    db.session.commit()
+    return enqueued, counts
+
+
+def health(now=None):
+    """The last pass and whether it is older than twice the interval (SCH-8)."""
+    now = now or now_utc()
+    beat = db.session.get(SchedulerHeartbeat, HEARTBEAT)
+    interval = timedelta(seconds=current_app.config["REMINDER_TICK_SECONDS"])
+    stale = beat is None or now - beat.last_pass_at > 2 * interval
+    return {"last_pass_at": beat.last_pass_at if beat else None, "stale": stale, "beat": beat}
+
+
+def tick(app):
+    with app.app_context():
+        try:
+            enqueued, counts = run_pass()
+        except Exception:
+            db.session.rollback()
+            raise
+        finally:
+            db.session.remove()
+    if enqueued or any(counts.values()):
+        log.info("reminder pass: %s enqueued, %s", enqueued, counts)
+
+
+def on_event(event):
+    if event.exception:
+        log.error("reminder pass failed: %r", event.exception, exc_info=event.exception)
+    else:
+        log.warning("reminder pass %s missed its time", event.job_id)
+
+
+def build_scheduler(app, background=False):
+    """The scheduler: in UTC, one job defined in code, no persistent job store (SCH-1, SCH-7)."""
+    scheduler = (BackgroundScheduler if background else BlockingScheduler)(timezone=UTC)
+    scheduler.add_job(
+        tick,
+        "interval",
+        args=[app],
+        seconds=app.config["REMINDER_TICK_SECONDS"],
+        id="reminders-pass",
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=None,
+        next_run_time=datetime.now(UTC),
+    )
+    scheduler.add_listener(on_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED)
+    return scheduler

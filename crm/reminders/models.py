@@ -1,0 +1,70 @@
+import enum
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.clock import now_utc
+from crm.database import enum_column
+from crm.extensions import db
+
+
+class Kind(enum.StrEnum):
+    DIGEST = "digest"
+    ASSIGNMENT = "assignment"
+    NUDGE = "nudge"
+    MANAGER_SUMMARY = "manager_summary"
+
+
+class Delivery(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"  # no longer applies at send time (MAIL-9)
+    SKIPPED = "skipped"  # decided, but there was nothing to say
+
+
+class OutboxMessage(db.Model):
+    """A reminder, written in the transaction that decides it is due, before it is ever sent.
+
+    ``dedupe_key`` (recipient, kind, record, period) is unique: deciding twice inserts once.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        # The sender's query: due, pending rows in order.
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        Index("ix_outbox_recipient", "recipient_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[Kind] = mapped_column(enum_column(Kind, 20))
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # What the message is about (ids); rendered afresh when sent, so it never shows stale data.
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    status: Mapped[Delivery] = mapped_column(enum_column(Delivery, 10), default=Delivery.PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=now_utc)
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    message_id: Mapped[str] = mapped_column(String(200), default="")
+    subject: Mapped[str | None] = mapped_column(String(300))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    recipient = relationship("User", lazy="raise")
+
+
+class SchedulerHeartbeat(db.Model):
+    """One row per scheduler process name: when its last pass ran and what it did."""
+
+    __tablename__ = "scheduler_heartbeats"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    last_pass_at: Mapped[datetime]
+    enqueued: Mapped[int] = mapped_column(default=0)
+    sent: Mapped[int] = mapped_column(default=0)
+    failed: Mapped[int] = mapped_column(default=0)

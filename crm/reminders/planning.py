@@ -1,0 +1,219 @@
+"""Deciding which reminders are due: facts in the database, not jobs in a scheduler.
+
+A pass at instant ``now`` looks at each person's local date and time. A reminder is due once
+their local time has reached their reminder time on one of their days, and it is keyed by
+their local date (or week, or the fact it reports): a pass after downtime sends today's digest
+once, not one per missed day, and DST nights neither skip nor double it. Each decision is an
+outbox row under a unique key, inserted in the transaction that made it (SCH-2, SCH-4, SCH-5).
+"""
+
+import hashlib
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from crm.accounts.models import User
+from crm.actions.models import Action, Status
+from crm.extensions import db
+from crm.meetings.models import Meeting, meeting_attendees
+from crm.organizations.models import Organization
+from crm.reminders.models import Delivery, Kind, OutboxMessage
+
+LOOKAHEAD_DAYS = 7
+MONDAY = 1
+
+
+def morning_reached(local, minute, weekdays):
+    """Pure: has the person's reminder time come, on a day they chose?"""
+    return local.isoweekday() in weekdays and local.hour * 60 + local.minute >= minute
+
+
+def due_digests(now, users):
+    """Pure: ``(user, local date)`` of each digest due at ``now``, before deduplication."""
+    due = []
+    for user in users:
+        local = now.astimezone(ZoneInfo(user.timezone))
+        if user.digest_enabled and morning_reached(local, user.digest_minute, user.digest_weekdays):
+            due.append((user, local.date()))
+    return due
+
+
+def message_id(dedupe_key):
+    """The Message-ID, fixed when the row is written and reused on every retry (MAIL-4)."""
+    digest = hashlib.sha256(dedupe_key.encode()).hexdigest()[:32]
+    host = current_app.config["BASE_URL"].split("://", 1)[-1].split("/")[0].split(":")[0]
+    return f"<{digest}@{host or 'zubia.invalid'}>"
+
+
+def enqueue(rows, now):
+    """Insert outbox rows; a row whose key exists is skipped (INSERT ... ON CONFLICT DO NOTHING)."""
+    if not rows:
+        return 0
+    for row in rows:
+        row.setdefault("status", Delivery.PENDING.value)
+        row.setdefault("payload", {})
+        row.update(message_id=message_id(row["dedupe_key"]), next_attempt_at=now, created_at=now)
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = OutboxMessage.__table__
+    statement = (
+        insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(table.c.id)
+    )
+    return len(db.session.execute(statement, rows).all())  # only the rows really inserted
+
+
+def new_keys(candidates):
+    """The candidate keys that no outbox row holds yet."""
+    keys, found = list(candidates), set()
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        found.update(
+            db.session.scalars(
+                select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(chunk))
+            )
+        )
+    return [key for key in keys if key not in found]
+
+
+def plan(now):
+    """Write every reminder due at ``now`` to the outbox; return how many rows were added."""
+    users = db.session.scalars(select(User).where(User.active)).all()
+    return plan_digests(now, users) + plan_nudges(now, users) + plan_summaries(now, users)
+
+
+def plan_digests(now, users):
+    candidates = {
+        f"digest:{user.id}:{day.isoformat()}": (user, day) for user, day in due_digests(now, users)
+    }
+    wanted = {key: candidates[key] for key in new_keys(candidates)}
+    if not wanted:
+        return 0
+    contents = digest_contents(now, list(wanted.values()))
+    rows = []
+    for key, (user, day) in wanted.items():
+        content = contents[user.id]
+        rows.append(
+            {
+                "dedupe_key": key,
+                "kind": Kind.DIGEST.value,
+                "recipient_id": user.id,
+                "payload": {"date": day.isoformat(), **content},
+                # Deciding that there is nothing to say is a decision too: no email, once.
+                "status": (Delivery.PENDING if any(content.values()) else Delivery.SKIPPED).value,
+            }
+        )
+    return enqueue(rows, now)
+
+
+def digest_contents(now, due):
+    """What each digest holds, for every recipient at once, in a fixed number of queries."""
+    users = {user.id: (user, day) for user, day in due}
+    ids = list(users)
+    contents = {uid: {"actions": [], "meetings": [], "quiet": []} for uid in ids}
+    horizon = max(day for _, day in due) + timedelta(days=LOOKAHEAD_DAYS)
+    for owner_id, action_id, due_date in db.session.execute(
+        select(Action.owner_id, Action.id, Action.due_date)
+        .where(
+            Action.owner_id.in_(ids),
+            Action.status == Status.OPEN,
+            Action.deleted_at.is_(None),
+            Action.due_date <= horizon,
+        )
+        .order_by(Action.due_date, Action.id)
+    ):
+        if due_date <= users[owner_id][1] + timedelta(days=LOOKAHEAD_DAYS):
+            contents[owner_id]["actions"].append(action_id)
+    for user_id, meeting_id, starts_at in db.session.execute(
+        select(meeting_attendees.c.user_id, Meeting.id, Meeting.starts_at)
+        .join(Meeting, Meeting.id == meeting_attendees.c.meeting_id)
+        .where(
+            meeting_attendees.c.user_id.in_(ids),
+            Meeting.deleted_at.is_(None),
+            Meeting.starts_at.between(now - timedelta(days=2), now + timedelta(days=3)),
+        )
+        .order_by(Meeting.starts_at)
+    ):
+        user, day = users[user_id]
+        local_day = starts_at.astimezone(ZoneInfo(user.timezone)).date()
+        if local_day in (day, day + timedelta(days=1)):
+            contents[user_id]["meetings"].append(meeting_id)
+    for owner_id, org_id, _ in db.session.execute(quiet_organizations(now, ids)):
+        contents[owner_id]["quiet"].append(org_id)
+    return contents
+
+
+def quiet_organizations(now, owner_ids):
+    """(owner, organization, last contact) of live organizations past their contact cadence."""
+    return (
+        select(Organization.owner_id, Organization.id, Organization.last_contact_at)
+        .where(
+            Organization.owner_id.in_(owner_ids),
+            Organization.deleted_at.is_(None),
+            or_(Organization.contact_due_at.is_(None), Organization.contact_due_at < now),
+        )
+        .order_by(Organization.contact_due_at, Organization.id)
+    )
+
+
+def in_morning(now, users, weekdays=None):
+    for user in users:
+        local = now.astimezone(ZoneInfo(user.timezone))
+        if morning_reached(local, user.digest_minute, weekdays or user.digest_weekdays):
+            yield user, local
+
+
+def plan_nudges(now, users):
+    """One nudge per relationship that went quiet, per last contact: never twice for the same."""
+    owners = [user.id for user, _ in in_morning(now, users) if user.nudges_enabled]
+    if not owners:
+        return 0
+    candidates = {}
+    for owner_id, org_id, last_contact in db.session.execute(quiet_organizations(now, owners)):
+        since = last_contact.isoformat() if last_contact else "never"
+        candidates[f"nudge:{org_id}:{since}"] = {"recipient_id": owner_id, "org": org_id}
+    rows = [
+        {
+            "dedupe_key": key,
+            "kind": Kind.NUDGE.value,
+            "recipient_id": candidates[key]["recipient_id"],
+            "payload": {"organization": candidates[key]["org"], "since": key.rsplit(":", 1)[-1]},
+        }
+        for key in new_keys(candidates)
+    ]
+    return enqueue(rows, now)
+
+
+def plan_summaries(now, users):
+    """The managers' weekly summary, on Monday at their reminder time, once per ISO week."""
+    managers = [(u, local) for u, local in in_morning(now, users, {MONDAY}) if u.is_manager]
+    candidates = {}
+    for user, local in managers:
+        year, week, _ = local.isocalendar()
+        candidates[f"summary:{user.id}:{year}-W{week:02d}"] = user
+    rows = [
+        {
+            "dedupe_key": key,
+            "kind": Kind.MANAGER_SUMMARY.value,
+            "recipient_id": candidates[key].id,
+            "payload": {"week": key.rsplit(":", 1)[-1]},
+        }
+        for key in new_keys(candidates)
+    ]
+    return enqueue(rows, now)
+
+
+def assignment_notice(action, *, actor, now):
+    """Tell the new owner of an action someone else gave them, once per hand-over (MAIL-1)."""
+    if actor is not None and action.owner_id == actor.id:
+        return 0
+    key = f"assignment:{action.id}:{action.owner_id}:v{action.version}"
+    row = {
+        "dedupe_key": key,
+        "kind": Kind.ASSIGNMENT.value,
+        "recipient_id": action.owner_id,
+        "payload": {"action": action.id, "by": actor.id if actor else None},
+    }
+    return enqueue([row], now)
