@@ -1,0 +1,81 @@
+"""``python -m bench [--requests N] [--rebuild] [--database PATH] [--check]``."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from bench import dataset, measure, report
+from bench.sizes import LARGE, SMALL
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description="Time Zubia's main pages on a large data set."
+    )
+    parser.add_argument(
+        "--requests", type=int, default=30, help="timed requests per page (default 30)"
+    )
+    parser.add_argument("--rebuild", action="store_true", help="regenerate the data set")
+    parser.add_argument(
+        "--database",
+        type=Path,
+        default=dataset.DATA_DIR / "bench.sqlite3",
+        help="the SQLite file of the large data set (default bench/data/bench.sqlite3)",
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="exit with status 1 when a target is missed"
+    )
+    args = parser.parse_args(argv)
+    if args.requests < 1:
+        parser.error("--requests must be at least 1")
+    return args
+
+
+def prepare(path, sizes, rebuild):
+    """An app on the data set of ``sizes`` (built if needed) with the floor view added."""
+    app = dataset.make_app(path)
+    measure.add_floor(app)
+    return app, dataset.ensure(app, path, sizes, rebuild)
+
+
+def describe(sizes):
+    return (
+        f"{sizes.organizations:,} organizations, {sizes.contacts:,} contacts, "
+        f"{sizes.meetings:,} meetings, {sizes.actions:,} actions"
+    )
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    args.database.parent.mkdir(parents=True, exist_ok=True)
+    print(f"bench: data set {args.database} ({describe(LARGE)})", flush=True)
+    app, (seconds, reason) = prepare(args.database, LARGE, args.rebuild)
+    built = "reused" if seconds is None else f"generated in {seconds:.1f} s"
+    why = f" ({reason})" if reason else ""
+    print(f"bench: data set {built}{why}; timing {args.requests} requests per page", flush=True)
+    results = measure.measure(app, measure.pages(LARGE), args.requests)
+
+    small_app, _ = prepare(None, SMALL, rebuild=True)
+    small_label = f"{SMALL.organizations} organizations"
+    small_counts = {
+        r.page.path: r.query_count for r in measure.measure(small_app, measure.pages(SMALL), 1)
+    }
+
+    text, passed = report.targets(results, small_counts, small_label)
+    markdown = "\n\n".join(
+        [
+            f"{describe(LARGE)} (SQLite, Flask test client; data set {built}); median and "
+            f"95th percentile of {args.requests} requests after {measure.WARMUP} warm-up ones.",
+            report.table(results),
+            text,
+        ]
+    )
+    print(f"\n{markdown}\n")
+    results_path = dataset.DATA_DIR / "results.md"
+    results_path.write_text(markdown + "\n", encoding="utf-8")
+    print(f"bench: written to {results_path}")
+    return 1 if args.check and not passed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,141 @@
+"""Time pages with a signed-in test client and count the SQL each one runs."""
+
+import re
+import statistics
+from dataclasses import dataclass, field
+from math import ceil
+from time import perf_counter
+from urllib.parse import urlencode
+
+from sqlalchemy import event, select
+
+from bench.sizes import BENCH_EMAIL, BENCH_PASSWORD, FOCUS_ORG_ID
+from crm.accounts.models import User
+from crm.authorization import EVERYONE, MATRIX
+from crm.extensions import db
+from crm.organizations.models import Organization
+
+FLOOR_PATH = "/bench-floor"
+WARMUP = 3
+PAGE_LIMIT_MS = 50
+SEARCH_LIMIT_MS = 100
+SEARCH_TERMS = ("etxe", "山田")  # part of a Basque family name, and of a Japanese one
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: str
+    limit_ms: float | None  # None: the floor, which has no target of its own
+    relative: bool = True  # the median must also stay within a multiple of the floor's
+
+
+def pages(sizes):
+    return [
+        Page("floor: 50 organizations + owners, one select", FLOOR_PATH, None, relative=False),
+        Page("organization list", "/organizations/", PAGE_LIMIT_MS),
+        Page("contact list", "/contacts/", PAGE_LIMIT_MS),
+        Page(
+            f"organization with {sizes.focus_timeline:,} timeline entries",
+            f"/organizations/{FOCUS_ORG_ID}",
+            PAGE_LIMIT_MS,
+        ),
+        Page("my actions", "/actions/mine", PAGE_LIMIT_MS),
+        *(
+            Page(f"search “{term}”", f"/search/?{urlencode({'q': term})}", SEARCH_LIMIT_MS, False)
+            for term in SEARCH_TERMS
+        ),
+    ]
+
+
+def floor():
+    """The least a list page can cost: one select of 50 organizations joined to their owner."""
+    rows = db.session.execute(
+        select(Organization, User)
+        .join(User, Organization.owner_id == User.id)
+        .where(Organization.deleted_at.is_(None))
+        .order_by(Organization.name, Organization.id)
+        .limit(50)
+    ).all()
+    body = "\n".join(f"{org.name}\t{owner.name}" for org, owner in rows)
+    return body, 200, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+def add_floor(app):
+    """Register the floor view; every endpoint needs its row in the authorization matrix."""
+    MATRIX["bench_floor"] = EVERYONE
+    app.add_url_rule(FLOOR_PATH, "bench_floor", floor)
+
+
+class QueryCounter:
+    """Counts the SQL statements the engine runs (transaction control excluded)."""
+
+    SKIPPED = re.compile(r"\s*(SAVEPOINT|RELEASE|PRAGMA)", re.IGNORECASE)
+
+    def __init__(self, engine):
+        self.count = 0
+        event.listen(engine, "before_cursor_execute", self._record)
+
+    def _record(self, conn, cursor, statement, *args):
+        if not self.SKIPPED.match(statement):
+            self.count += 1
+
+
+@dataclass
+class Result:
+    page: Page
+    times_ms: list = field(default_factory=list)
+    queries: list = field(default_factory=list)
+
+    @property
+    def median(self):
+        return statistics.median(self.times_ms)
+
+    @property
+    def p95(self):
+        ordered = sorted(self.times_ms)
+        return ordered[ceil(0.95 * len(ordered)) - 1]
+
+    @property
+    def query_count(self):
+        """The queries per request: one number, or "low–high" when it varied."""
+        low, high = min(self.queries), max(self.queries)
+        return str(low) if low == high else f"{low}–{high}"
+
+
+def signed_in_client(app):
+    client = app.test_client()
+    response = client.post("/login", data={"email": BENCH_EMAIL, "password": BENCH_PASSWORD})
+    if response.status_code != 302:
+        raise SystemExit(f"bench: signing in answered {response.status_code}, not 302")
+    return client
+
+
+def check(response, path):
+    """Fail loudly: a page that does not answer 200 has no meaningful timing."""
+    if response.status_code != 200:
+        body = response.get_data(as_text=True)[:500]
+        raise SystemExit(f"bench: GET {path} answered {response.status_code}, not 200:\n{body}")
+
+
+def measure(app, page_list, requests):
+    """Warm every page up, then time ``requests`` rounds of one request per page.
+
+    Rounds interleave the pages, so a change of load on the machine hits them all alike.
+    """
+    client = signed_in_client(app)
+    with app.app_context():
+        counter = QueryCounter(db.engine)
+    for _ in range(WARMUP):
+        for page in page_list:
+            check(client.get(page.path), page.path)
+    results = [Result(page) for page in page_list]
+    for _ in range(requests):
+        for result in results:
+            counter.count = 0
+            started = perf_counter()
+            response = client.get(result.page.path)
+            result.times_ms.append((perf_counter() - started) * 1000)
+            check(response, result.page.path)
+            result.queries.append(counter.count)
+    return results
