@@ -43,6 +43,7 @@ MATRIX = {
     "organizations.delete": OWNERS,
     "organizations.add_link": OWNERS,
     "organizations.remove_link": OWNERS,
+    "organizations.suggest": EVERYONE,
     "contacts.index": EVERYONE,
     "contacts.detail": EVERYONE,
     "contacts.create": EVERYONE,

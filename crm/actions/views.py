@@ -3,7 +3,7 @@ from datetime import timedelta
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
 from crm.accounts.models import User
 from crm.actions import services
@@ -19,7 +19,8 @@ from crm.trash.services import move_to_trash
 
 bp = Blueprint("actions", __name__, url_prefix="/actions")
 
-LATER_SHOWN = 50
+GROUPS = ("overdue", "today", "week", "later")
+GROUP_SHOWN = 25
 SORTS = {
     "due": (Action.due_date, Action.id),
     "title": (Action.title, Action.id),
@@ -42,28 +43,41 @@ def get_live(action_id):
 def mine():
     """My open actions: overdue, today, this week (next 7 days), later."""
     today = local_today(current_user.timezone)
-    week_end = today + timedelta(days=7)
-    base = (
-        select(Action)
+    bucket = case(
+        (Action.due_date < today, 0),
+        (Action.due_date == today, 1),
+        (Action.due_date <= today + timedelta(days=7), 2),
+        else_=3,
+    )
+    order = (Action.due_date, Action.priority.desc(), Action.id)
+    # The first actions of each group and each group's size, in one query.
+    ranked = (
+        select(
+            Action.id,
+            bucket.label("bucket"),
+            func.row_number().over(partition_by=bucket, order_by=order).label("rank"),
+            func.count().over(partition_by=bucket).label("total"),
+        )
         .where(
             Action.owner_id == current_user.id,
             Action.status == Status.OPEN,
             Action.deleted_at.is_(None),
         )
-        .order_by(Action.due_date, Action.priority.desc(), Action.id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(ranked.c.id, ranked.c.bucket, ranked.c.total).where(ranked.c.rank <= GROUP_SHOWN)
+    ).all()
+    actions = db.session.scalars(
+        select(Action)
+        .where(Action.id.in_([row.id for row in rows]))
+        .order_by(*order)
         .options(*Action.listed())
-    )
-    soon = db.session.scalars(base.where(Action.due_date <= week_end)).all()
-    later = db.session.scalars(base.where(Action.due_date > week_end).limit(LATER_SHOWN + 1)).all()
-    groups = {
-        "overdue": [a for a in soon if a.due_date < today],
-        "today": [a for a in soon if a.due_date == today],
-        "week": [a for a in soon if today < a.due_date <= week_end],
-        "later": later[:LATER_SHOWN],
-    }
-    return render_template(
-        "actions/mine.html", groups=groups, more_later=len(later) > LATER_SHOWN, today=today
-    )
+    ).all()
+    where = {row.id: row.bucket for row in rows}
+    groups = {name: [a for a in actions if where[a.id] == n] for n, name in enumerate(GROUPS)}
+    totals = {GROUPS[row.bucket]: row.total for row in rows}
+    return render_template("actions/mine.html", groups=groups, totals=totals, today=today)
 
 
 @bp.route("/")

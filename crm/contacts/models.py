@@ -31,6 +31,7 @@ class Contact(Record, db.Model):
         Index("ix_contacts_organization", "organization_id", "deleted_at"),
         Index("ix_contacts_owner", "owner_id", "deleted_at"),
         Index("ix_contacts_email", "email"),
+        Index("ix_contacts_live_search", "deleted_at", "search_key"),
         # One permanent point of contact per organization, among live contacts.
         Index(
             "uq_contacts_primary_per_organization",

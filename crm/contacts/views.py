@@ -30,14 +30,10 @@ SORTS = {
 
 
 def get_live(contact_id):
+    # A contact of an organization in the trash is in the trash with it (crm.trash.services).
     contact = db.session.scalar(
         select(Contact)
-        .join(Organization)
-        .where(
-            Contact.id == contact_id,
-            Contact.deleted_at.is_(None),
-            Organization.deleted_at.is_(None),
-        )
+        .where(Contact.id == contact_id, Contact.deleted_at.is_(None))
         .options(selectinload(Contact.organization), selectinload(Contact.owner))
     )
     if contact is None:
@@ -51,11 +47,7 @@ def form_class():
 
 @bp.route("/")
 def index():
-    statement = (
-        select(Contact)
-        .join(Organization)
-        .where(Contact.deleted_at.is_(None), Organization.deleted_at.is_(None))
-    )
+    statement = select(Contact).where(Contact.deleted_at.is_(None))
     filters = {
         "region": choice_arg("region", Region),
         "owner": int_arg("owner", None, 1, 2**31 - 1),
@@ -63,6 +55,9 @@ def index():
         "primary": request.args.get("primary") == "1",
         "q": request.args.get("q", "").strip()[:200],
     }
+    sort, order = sort_arg(SORTS, "name")
+    if filters["region"] or sort.lstrip("-") == "organization":
+        statement = statement.join(Organization)
     if filters["region"]:
         statement = statement.where(Organization.region == filters["region"])
     if filters["owner"]:
@@ -75,7 +70,6 @@ def index():
         statement = statement.where(
             Contact.search_key.like(like_pattern(filters["q"]), escape="\\")
         )
-    sort, order = sort_arg(SORTS, "name")
     page = paginate(
         statement.order_by(*order).options(
             selectinload(Contact.organization), selectinload(Contact.owner)

@@ -1,3 +1,5 @@
+import re
+
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -19,6 +21,7 @@ from crm.forms import (
     text_field,
 )
 from crm.organizations.models import Kind, LinkKind, Organization, Region, Sector, Size
+from crm.search.text import like_pattern
 
 
 class OrganizationForm(FlaskForm):
@@ -94,7 +97,12 @@ class ManagerOrganizationForm(OrganizationForm):
 
 class LinkForm(FlaskForm):
     kind = SelectField(_l("Link"), validators=[InputRequired()])
-    target_id = SelectField(_l("Other organization"), coerce=int, validators=[InputRequired()])
+    target = text_field(
+        _l("Other organization"),
+        300,
+        required=True,
+        description=_l("Type part of its name in either script and pick it from the list."),
+    )
     since = DateField(_l("Since"), validators=[Optional()])
     until = DateField(_l("Until"), validators=[Optional()])
     note = text_field(_l("Note"), 300)
@@ -102,15 +110,36 @@ class LinkForm(FlaskForm):
     def __init__(self, *args, source=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind.choices = enum_choices(LinkKind)
-        others = db.session.execute(
-            db.select(Organization.id, Organization.name, Organization.native_name)
-            .where(Organization.deleted_at.is_(None), Organization.id != source.id)
-            .order_by(Organization.name)
-        )
-        self.target_id.choices = [
-            SelectChoice(i, f"{native} ({name})" if native else name) for i, name, native in others
-        ]
+        self.source = source
+        self.target_org = None
+
+    def validate_target(self, field):
+        """One live organization other than this one, by "Name #id" or an unambiguous name."""
+        found = find_organizations(field.data, exclude=self.source.id, limit=2)
+        if not found:
+            raise ValidationError(_l("No organization matches this name."))
+        if len(found) > 1:
+            raise ValidationError(_l("Several organizations match; pick one from the list."))
+        self.target_org = found[0]
 
     def validate_until(self, field):
         if field.data and self.since.data and field.data < self.since.data:
             raise ValidationError(_l("The end cannot be before the start."))
+
+
+def organization_label(org):
+    """How a picker shows an organization: unique thanks to its id."""
+    return f"{org.display_name} #{org.id}"
+
+
+def find_organizations(text, *, exclude=None, limit=10):
+    """Live organizations for a picker: "… #id" picks one; otherwise by part of the name."""
+    statement = db.select(Organization).where(Organization.deleted_at.is_(None))
+    if exclude is not None:
+        statement = statement.where(Organization.id != exclude)
+    chosen = re.search(r"#(\d{1,9})\s*$", text or "")
+    if chosen:
+        statement = statement.where(Organization.id == int(chosen.group(1)))
+    else:
+        statement = statement.where(Organization.search_key.like(like_pattern(text), escape="\\"))
+    return db.session.scalars(statement.order_by(Organization.name).limit(limit)).all()

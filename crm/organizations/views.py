@@ -12,7 +12,13 @@ from crm.contacts.models import Contact
 from crm.extensions import db
 from crm.listing import choice_arg, int_arg, paginate, query_args, sort_arg
 from crm.organizations import services
-from crm.organizations.forms import LinkForm, ManagerOrganizationForm, OrganizationForm
+from crm.organizations.forms import (
+    LinkForm,
+    ManagerOrganizationForm,
+    OrganizationForm,
+    find_organizations,
+    organization_label,
+)
 from crm.organizations.models import (
     Kind,
     LinkKind,
@@ -29,6 +35,9 @@ from crm.timezones import local_today
 from crm.trash.services import move_to_trash
 
 bp = Blueprint("organizations", __name__, url_prefix="/organizations")
+# The record page shows the first related records; the filtered lists show them all.
+CONTACTS_SHOWN = 50
+ACTIONS_SHOWN = 10
 
 SORTS = {
     "name": (Organization.name, Organization.id),
@@ -120,6 +129,7 @@ def detail(organization_id):
         select(Contact)
         .where(Contact.organization_id == org.id, Contact.deleted_at.is_(None))
         .order_by(Contact.is_primary.desc(), Contact.family_name, Contact.given_name)
+        .limit(CONTACTS_SHOWN + 1)
     ).all()
     open_actions = db.session.scalars(
         select(Action)
@@ -129,6 +139,7 @@ def detail(organization_id):
             Action.status == Status.OPEN,
         )
         .order_by(Action.due_date)
+        .limit(ACTIONS_SHOWN + 1)
         .options(*Action.listed())
     ).all()
     links = db.session.scalars(
@@ -140,8 +151,10 @@ def detail(organization_id):
     return render_template(
         "organizations/detail.html",
         org=org,
-        contacts=contacts,
-        open_actions=open_actions,
+        contacts=contacts[:CONTACTS_SHOWN],
+        more_contacts=len(contacts) > CONTACTS_SHOWN,
+        open_actions=open_actions[:ACTIONS_SHOWN],
+        more_actions=len(open_actions) > ACTIONS_SHOWN,
         links=links,
         timeline=timeline("organization", org.id),
         can_edit=can_edit(current_user, org),
@@ -212,7 +225,7 @@ def add_link(organization_id):
     require_edit(org)
     form = LinkForm(source=org)
     if form.validate_on_submit():
-        target = get_live(form.target_id.data)
+        target = form.target_org
         data = {k: form[k].data for k in ("since", "until")}
         data.update(kind=LinkKind(form.kind.data), note=form.note.data or None)
         services.add_link(org, target, data, actor=current_user)
@@ -223,6 +236,14 @@ def add_link(organization_id):
             for error in field.errors:
                 flash(f"{field.label.text}: {error}", "danger")
     return redirect(url_for("organizations.detail", organization_id=org.id) + "#links")
+
+
+@bp.route("/suggest")
+def suggest():
+    """Suggestions for an organization picker (htmx fills a <datalist> with them)."""
+    text = (request.args.get("q") or request.args.get("target") or "")[:200]
+    found = find_organizations(text) if text.strip() else []
+    return render_template("organizations/_suggestions.html", found=found, label=organization_label)
 
 
 @bp.route("/<id:organization_id>/links/<id:link_id>/delete", methods=["POST"])

@@ -12,14 +12,19 @@ bp = Blueprint("search", __name__, url_prefix="/search")
 SHOWN = 10
 
 
-def matches(model, pattern, *where, options=()):
-    """The first matches of ``model`` (by name) and how many there are in all."""
-    condition = (model.deleted_at.is_(None), model.search_key.like(pattern, escape="\\"), *where)
-    statement = select(model).where(*condition)
-    found = db.session.scalars(statement.options(*options).limit(SHOWN + 1)).all()
+COUNT_CAP = 1000  # past this, "1000+" says enough and saves reading the whole table
+
+
+def matches(model, pattern, options=()):
+    """The first matches of ``model`` (by name) and how many there are, up to COUNT_CAP."""
+    condition = (model.deleted_at.is_(None), model.search_key.like(pattern, escape="\\"))
+    found = db.session.scalars(
+        select(model).where(*condition).options(*options).limit(SHOWN + 1)
+    ).all()
     total = len(found)
     if total > SHOWN:
-        total = db.session.scalar(select(func.count()).select_from(model).where(*condition))
+        capped = select(model.id).where(*condition).limit(COUNT_CAP).subquery()
+        total = db.session.scalar(select(func.count()).select_from(capped))
     return found[:SHOWN], total
 
 
@@ -32,14 +37,7 @@ def index():
         pattern = like_pattern(query)
         results = {
             "organizations": matches(Organization, pattern),
-            "contacts": matches(
-                Contact,
-                pattern,
-                Contact.organization_id.in_(
-                    select(Organization.id).where(Organization.deleted_at.is_(None))
-                ),
-                options=(selectinload(Contact.organization),),
-            ),
+            "contacts": matches(Contact, pattern, options=(selectinload(Contact.organization),)),
             "meetings": matches(Meeting, pattern),
         }
-    return render_template("search/index.html", query=query, results=results)
+    return render_template("search/index.html", query=query, results=results, cap=COUNT_CAP)
