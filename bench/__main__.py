@@ -4,7 +4,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bench import dataset, measure, report
+from bench import dataset, measure, reminders, report
 from bench.sizes import LARGE, SMALL
 
 
@@ -62,14 +62,17 @@ def main(argv=None):
     }
 
     text, passed = report.targets(results, small_counts, small_label)
+    pass_text, pass_ok = reminders.report(app, small_app)
     markdown = "\n\n".join(
         [
             f"{describe(LARGE)} (SQLite, Flask test client; data set {built}); median and "
             f"95th percentile of {args.requests} requests after {measure.WARMUP} warm-up ones.",
             report.table(results),
             text,
+            pass_text,
         ]
     )
+    passed = passed and pass_ok
     print(f"\n{markdown}\n")
     results_path = dataset.DATA_DIR / "results.md"
     results_path.write_text(markdown + "\n", encoding="utf-8")

@@ -72,12 +72,15 @@ class QueryCounter:
 
     SKIPPED = re.compile(r"\s*(SAVEPOINT|RELEASE|PRAGMA)", re.IGNORECASE)
 
-    def __init__(self, engine):
+    def __init__(self, engine, skip=None, only=None):
         self.count = 0
+        self.skip, self.only = skip, only
         event.listen(engine, "before_cursor_execute", self._record)
 
     def _record(self, conn, cursor, statement, *args):
-        if not self.SKIPPED.match(statement):
+        if self.SKIPPED.match(statement) or (self.skip and self.skip.match(statement)):
+            return
+        if self.only is None or self.only.match(statement):
             self.count += 1
 
 

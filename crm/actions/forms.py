@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, NumberRange, Optional
 
 from crm.actions.models import Priority, RepeatUnit
 from crm.contacts.models import Contact
@@ -63,9 +63,13 @@ class ActionForm(FlaskForm):
             [SelectChoice(str(c.id), c.display_name) for c in contacts], "—"
         )
 
-    def validate_repeat_unit(self, field):
-        if self.repeat_every.data and not field.data:
-            raise ValidationError(_l("Choose weeks or months."))
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        # Optional() ends the unit's own checks when it is empty, so the pair is checked here.
+        if self.repeat_every.data and not self.repeat_unit.data:
+            self.repeat_unit.errors = [*self.repeat_unit.errors, _l("Choose weeks or months.")]
+            return False
+        return valid
 
     def values(self):
         def as_id(value):

@@ -1,3 +1,6 @@
+import re
+import unicodedata
+
 import phonenumbers
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -19,11 +22,18 @@ from crm.forms import (
 )
 from crm.organizations.models import Organization
 
+# Digits (full-width ones too), spaces and the usual punctuation, then an optional extension.
+# phonenumbers reads letters as keypad digits (+34 6OO… with the letter O): we do not.
+PHONE_SHAPE = re.compile(r"[+\d\s().\-/]+(?:\s*(?:ext\.?|x|#)\s*\d{1,8})?", re.IGNORECASE)
+
 
 def e164(value, region):
     """``value`` as an international E.164 number (";ext=" kept), or ValidationError."""
+    value = unicodedata.normalize(
+        "NFKC", value
+    )  # full-width "＋８１…" as typed on a Japanese keyboard
     try:
-        number = phonenumbers.parse(value, region)
+        number = phonenumbers.parse(value, region) if PHONE_SHAPE.fullmatch(value) else None
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):

@@ -6,6 +6,7 @@ from crm.database import LabelledEnum, enum_column
 from crm.extensions import db
 from crm.organizations.models import Organization
 from crm.records import Record
+from crm.search.text import KEY_LENGTH
 
 
 class NameOrder(LabelledEnum):
@@ -52,14 +53,14 @@ class Contact(Record, db.Model):
     reading: Mapped[str | None] = mapped_column(String(100))  # やまだ たろう
     job_title: Mapped[str | None] = mapped_column(String(150))
     email: Mapped[str | None] = mapped_column(String(254))
-    phone: Mapped[str | None] = mapped_column(String(32))  # E.164, ";ext=" if any
-    mobile: Mapped[str | None] = mapped_column(String(32))
+    phone: Mapped[str | None] = mapped_column(String(40))  # E.164, ";ext=" if any
+    mobile: Mapped[str | None] = mapped_column(String(40))
     language: Mapped[str | None] = mapped_column(String(8))
     timezone: Mapped[str | None] = mapped_column(String(64))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     is_primary: Mapped[bool] = mapped_column(default=False)
     notes: Mapped[str | None] = mapped_column(Text)
-    search_key: Mapped[str] = mapped_column(String(520), default="")
+    search_key: Mapped[str] = mapped_column(String(KEY_LENGTH), default="")
 
     organization = relationship(Organization, lazy="raise")
     owner = relationship("User", foreign_keys="Contact.owner_id", lazy="raise")

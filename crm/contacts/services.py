@@ -28,7 +28,8 @@ FIELDS = (
 
 
 def _apply(contact, data):
-    if data.get("is_primary") and not contact.is_primary:
+    moving = data.get("organization_id", contact.organization_id) != contact.organization_id
+    if data.get("is_primary") and (not contact.is_primary or moving):
         # One permanent point of contact per organization: the previous one steps down.
         db.session.execute(
             update(Contact)

@@ -37,9 +37,13 @@ class NextActionRow(Form):
     owner_id = SelectField(_l("Who"), coerce=int, validators=[Optional()])
     due_date = DateField(_l("By"), validators=[Optional()])
 
-    def validate_due_date(self, field):
-        if self.title.data and not field.data:
-            raise ValidationError(_l("When should it be done?"))
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        # Optional() ends the date's own checks when it is empty, so the pair is checked here.
+        if self.title.data and not self.due_date.data:
+            self.due_date.errors = [*self.due_date.errors, _l("When should it be done?")]
+            return False
+        return valid
 
 
 class MeetingForm(FlaskForm):
@@ -50,7 +54,7 @@ class MeetingForm(FlaskForm):
     occurrence = SelectField(
         _l("Which one, when the clocks go back"),
         choices=OCCURRENCES,
-        validators=[Optional()],
+        default="",
         description=_l("Needed only for a time that happens twice on the night clocks go back."),
     )
     duration_minutes = StrictIntegerField(
@@ -99,11 +103,20 @@ class MeetingForm(FlaskForm):
                     zone=self.zone,
                 )
             )
-        if problem == "ambiguous" and self.occurrence.data not in ("0", "1"):
-            self.occurrence.errors = [
-                _l("This time happens twice in %(zone)s; choose which.", zone=self.zone)
-            ]
-            raise ValidationError(_l("This time happens twice; choose which one below."))
+
+    def validate_occurrence(self, field):
+        """A time that happens twice (the night clocks go back) needs its occurrence chosen.
+
+        Checked here rather than in validate_time: WTForms resets a field's errors when it
+        validates it, and this field comes after the time.
+        """
+        if self.date.data and self.time.data and field.data not in ("0", "1"):
+            naive = datetime.combine(self.date.data, self.time.data)
+            if wall_clock_problem(naive, self.zone) == "ambiguous":
+                self.time.errors.append(_l("This time happens twice; choose which one below."))
+                raise ValidationError(
+                    _l("This time happens twice in %(zone)s; choose which.", zone=self.zone)
+                )
 
     def starts_at(self):
         naive = datetime.combine(self.date.data, self.time.data)

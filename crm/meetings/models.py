@@ -9,6 +9,7 @@ from crm.database import LabelledEnum, enum_column
 from crm.extensions import db
 from crm.organizations.models import Organization
 from crm.records import Record
+from crm.search.text import KEY_LENGTH
 
 
 class MeetingKind(LabelledEnum):
@@ -75,7 +76,7 @@ class Meeting(Record, db.Model):
     owner_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
-    search_key: Mapped[str] = mapped_column(String(420), default="")
+    search_key: Mapped[str] = mapped_column(String(KEY_LENGTH), default="")
 
     owner = relationship("User", foreign_keys=[owner_id], lazy="raise")
     organizations = relationship(

@@ -10,6 +10,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from crm.extensions import db
 from crm.forms import (
     MultiCheckboxField,
+    PlainText,
     StrictIntegerField,
     VersionField,
     active_user_choices,
@@ -39,7 +40,9 @@ class OrganizationForm(FlaskForm):
     city = text_field(_l("City"), 120)
     size = SelectField(_l("Size"), validators=[Optional()])
     website = StringField(
-        _l("Website"), validators=[Optional(), Length(max=500), http_url], filters=[strip]
+        _l("Website"),
+        validators=[Optional(), Length(max=500), PlainText(), http_url],
+        filters=[strip],
     )
     sector_ids = MultiCheckboxField(_l("Sectors"), coerce=int)
     description = text_field(_l("Description"), 5000, multiline=True)

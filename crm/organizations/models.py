@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from crm.database import LabelledEnum, enum_column
 from crm.extensions import db
 from crm.records import Record
+from crm.search.text import KEY_LENGTH
 
 
 class Kind(LabelledEnum):
@@ -156,7 +157,7 @@ class Organization(Record, db.Model):
     last_contact_at: Mapped[datetime | None]
     # last_contact_at + cadence: the lists' "overdue for contact" filter is a plain comparison.
     contact_due_at: Mapped[datetime | None] = mapped_column(index=True)
-    search_key: Mapped[str] = mapped_column(String(420), default="")
+    search_key: Mapped[str] = mapped_column(String(KEY_LENGTH), default="")
 
     owner = relationship("User", foreign_keys=[owner_id], lazy="raise")
     sectors = relationship(Sector, secondary=organization_sectors, lazy="raise", order_by=Sector.id)

@@ -1,28 +1,48 @@
-import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.clock import now_utc
-from crm.database import enum_column
+from crm.database import LabelledEnum, enum_column
 from crm.extensions import db
 
 
-class Kind(enum.StrEnum):
+class Kind(LabelledEnum):
     DIGEST = "digest"
     ASSIGNMENT = "assignment"
     NUDGE = "nudge"
     MANAGER_SUMMARY = "manager_summary"
 
+    @classmethod
+    def labels(cls):
+        return {
+            cls.DIGEST: _l("Daily digest"),
+            cls.ASSIGNMENT: _l("New action for you"),
+            cls.NUDGE: _l("A relationship went quiet"),
+            cls.MANAGER_SUMMARY: _l("Weekly pipeline summary"),
+        }
 
-class Delivery(enum.StrEnum):
+
+class Delivery(LabelledEnum):
     PENDING = "pending"
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
     CANCELLED = "cancelled"  # no longer applies at send time (MAIL-9)
     SKIPPED = "skipped"  # decided, but there was nothing to say
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.PENDING: _l("waiting to be sent"),
+            cls.SENDING: _l("being sent"),
+            cls.SENT: _l("sent"),
+            cls.FAILED: _l("could not be sent"),
+            cls.CANCELLED: _l("no longer needed"),
+            cls.SKIPPED: _l("nothing to say"),
+        }
 
 
 class OutboxMessage(db.Model):

@@ -65,17 +65,22 @@ def enqueue(rows, now):
     return len(db.session.execute(statement, rows).all())  # only the rows really inserted
 
 
-def new_keys(candidates):
-    """The candidate keys that no outbox row holds yet."""
-    keys, found = list(candidates), set()
-    for start in range(0, len(keys), 500):
-        chunk = keys[start : start + 500]
-        found.update(
-            db.session.scalars(
-                select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(chunk))
+def new_keys(candidates, kind, since):
+    """The candidate keys that no outbox row holds yet.
+
+    One query, whatever the number of candidates: rows of ``kind`` written since ``since``
+    (the oldest moment a row for any of these candidates could have been written).
+    """
+    if not candidates:
+        return []
+    found = set(
+        db.session.scalars(
+            select(OutboxMessage.dedupe_key).where(
+                OutboxMessage.kind == kind, OutboxMessage.created_at >= since
             )
         )
-    return [key for key in keys if key not in found]
+    )
+    return [key for key in candidates if key not in found]
 
 
 def plan(now):
@@ -88,7 +93,9 @@ def plan_digests(now, users):
     candidates = {
         f"digest:{user.id}:{day.isoformat()}": (user, day) for user, day in due_digests(now, users)
     }
-    wanted = {key: candidates[key] for key in new_keys(candidates)}
+    # A digest for a local date is written within two days of that date's start in UTC.
+    recent = now - timedelta(days=2)
+    wanted = {key: candidates[key] for key in new_keys(candidates, Kind.DIGEST, recent)}
     if not wanted:
         return 0
     contents = digest_contents(now, list(wanted.values()))
@@ -170,10 +177,14 @@ def plan_nudges(now, users):
     owners = [user.id for user, _ in in_morning(now, users) if user.nudges_enabled]
     if not owners:
         return 0
-    candidates = {}
-    for owner_id, org_id, last_contact in db.session.execute(quiet_organizations(now, owners)):
+    candidates, oldest = {}, now
+    for owner_id, org_id, last_contact, created in db.session.execute(
+        quiet_organizations(now, owners).add_columns(Organization.created_at)
+    ):
         since = last_contact.isoformat() if last_contact else "never"
         candidates[f"nudge:{org_id}:{since}"] = {"recipient_id": owner_id, "org": org_id}
+        # A nudge about this last contact can only have been written after it happened.
+        oldest = min(oldest, last_contact or created)
     rows = [
         {
             "dedupe_key": key,
@@ -181,7 +192,7 @@ def plan_nudges(now, users):
             "recipient_id": candidates[key]["recipient_id"],
             "payload": {"organization": candidates[key]["org"], "since": key.rsplit(":", 1)[-1]},
         }
-        for key in new_keys(candidates)
+        for key in new_keys(candidates, Kind.NUDGE, oldest)
     ]
     return enqueue(rows, now)
 
@@ -200,7 +211,7 @@ def plan_summaries(now, users):
             "recipient_id": candidates[key].id,
             "payload": {"week": key.rsplit(":", 1)[-1]},
         }
-        for key in new_keys(candidates)
+        for key in new_keys(candidates, Kind.MANAGER_SUMMARY, now - timedelta(days=8))
     ]
     return enqueue(rows, now)
 

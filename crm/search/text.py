@@ -4,7 +4,11 @@ import re
 import unicodedata
 
 _LATIN_MARKS = re.compile("[\u0300-\u036f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _SPACES = re.compile(r"\s+")
+# Longer names are cut: a 600-character key stays under PostgreSQL's B-tree entry size (2,704
+# bytes) even in 4-byte characters, and NFKC may lengthen text (㍿ becomes 株式会社).
+KEY_LENGTH = 600
 
 
 def search_key(*parts):
@@ -14,11 +18,11 @@ def search_key(*parts):
     katakana become full-width. Only Latin diacritics are removed: the voiced marks of kana
     (が, ぱ) are part of the letter and stay.
     """
-    text = " ".join(p for p in parts if p)
+    text = _CONTROL.sub(" ", " ".join(p for p in parts if p))  # a NUL cannot reach the database
     text = unicodedata.normalize("NFKC", text)
     text = _LATIN_MARKS.sub("", unicodedata.normalize("NFD", text))
     text = unicodedata.normalize("NFC", text).casefold()
-    return _SPACES.sub(" ", text).strip()
+    return _SPACES.sub(" ", text).strip()[:KEY_LENGTH]
 
 
 def like_pattern(query):

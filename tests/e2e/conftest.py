@@ -1,9 +1,12 @@
 """Real-browser journeys: Debian's Chromium driven by Playwright against a live server."""
 
 import threading
+from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
+
+CHROMIUM = Path("/usr/bin/chromium")
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -17,11 +20,20 @@ CHROMIUM_ARGS = [
 ]
 
 
+def pytest_collection_modifyitems(items):
+    """Without Debian's Chromium the journeys are skipped (CI turns a skip into a failure)."""
+    if not CHROMIUM.exists():
+        marker = pytest.mark.skip(reason="Debian's chromium is not installed (/usr/bin/chromium)")
+        for item in items:
+            if "e2e" in item.keywords:
+                item.add_marker(marker)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {
         **browser_type_launch_args,
-        "executable_path": "/usr/bin/chromium",
+        "executable_path": str(CHROMIUM),
         "args": CHROMIUM_ARGS,
     }
 

@@ -211,3 +211,20 @@ def test_mail1_an_assignment_notice_is_written_with_the_action_and_only_then(app
         )
         db.session.commit()
     assert [r.recipient_id for r in digests(app, Kind.ASSIGNMENT)] == [owner.id]
+
+
+@pytest.mark.parametrize(
+    ("start", "day"),
+    [("2027-03-27T18:00:00+00:00", "2027-03-28"), ("2027-10-30T18:00:00+00:00", "2027-10-31")],
+)
+def test_sch5_through_the_database_a_madrid_night_gives_one_digest(
+    app, make_user, records, start, day
+):
+    early = make_user(timezone="Europe/Madrid", digest_minute=150, digest_days="1,2,3,4,5,6,7")
+    records.action(early, due_date=date(2027, 3, 1))
+    now = datetime.fromisoformat(start)
+    while now < datetime.fromisoformat(start) + timedelta(hours=14):
+        pass_at(app, now.isoformat())
+        now += timedelta(minutes=15)
+    dates = [r.payload["date"] for r in digests(app)]
+    assert dates.count(day) == 1
