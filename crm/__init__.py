@@ -83,6 +83,7 @@ def register_blueprints(app):
     from crm.admin.views import bp as admin
     from crm.contacts.views import bp as contacts
     from crm.main.views import bp as main
+    from crm.matching.views import bp as matching
     from crm.meetings.views import bp as meetings
     from crm.organizations.views import bp as organizations
     from crm.reminders.views import bp as reminders
@@ -100,6 +101,7 @@ def register_blueprints(app):
         search,
         trash,
         reminders,
+        matching,
     ):
         app.register_blueprint(blueprint)
 

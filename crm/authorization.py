@@ -69,6 +69,12 @@ MATRIX = {
     "reminders.notifications": EVERYONE,
     "reminders.delivery": ADMINS,
     "reminders.retry": ADMINS,
+    "matching.board": EVERYONE,
+    "matching.proposals": EVERYONE,
+    "matching.accept": EVERYONE,
+    "matching.decline": EVERYONE,
+    "matching.detail": EVERYONE,
+    "matching.move": OWNERS,
 }
 
 
@@ -101,6 +107,7 @@ def editor_ids(record):
     """
     from crm.actions.models import Action
     from crm.contacts.models import Contact
+    from crm.matching.models import Match
     from crm.meetings.models import Meeting
 
     if isinstance(record, Contact):
@@ -109,6 +116,8 @@ def editor_ids(record):
         return {record.owner_id, *(user.id for user in record.attendees)}
     if isinstance(record, Action):
         return {record.owner_id, record.created_by_id}
+    if isinstance(record, Match):
+        return {record.owner_id, record.basque.owner_id, record.mie.owner_id}
     return {record.owner_id}
 
 

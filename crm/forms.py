@@ -76,6 +76,15 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+class CommaListField(MultiCheckboxField):
+    """Checkboxes for a column stored as "en,ja"."""
+
+    def process_data(self, value):
+        if isinstance(value, str):
+            value = [item for item in value.split(",") if item]
+        super().process_data(value)
+
+
 class VersionField(HiddenField):
     """The version of the record the form was loaded with (DATA-1)."""
 

@@ -4,6 +4,7 @@ from crm.accounts.models import User
 from crm.actions.models import Action
 from crm.audit.models import AuditEvent
 from crm.contacts.models import Contact
+from crm.matching.models import Decline, Match, StageChange
 from crm.meetings.models import Meeting
 from crm.organizations.models import Organization, OrganizationLink, Sector
 from crm.reminders.models import OutboxMessage, SchedulerHeartbeat
@@ -12,11 +13,14 @@ __all__ = [
     "Action",
     "AuditEvent",
     "Contact",
+    "Decline",
+    "Match",
     "Meeting",
     "Organization",
     "OrganizationLink",
     "OutboxMessage",
     "SchedulerHeartbeat",
     "Sector",
+    "StageChange",
     "User",
 ]

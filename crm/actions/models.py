@@ -66,6 +66,9 @@ class Action(Record, db.Model):
     )
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"))
+    match_id: Mapped[int | None] = mapped_column(
+        ForeignKey("matches.id", ondelete="SET NULL"), index=True
+    )
     repeat_every: Mapped[int | None]
     repeat_unit: Mapped[RepeatUnit | None] = mapped_column(enum_column(RepeatUnit, 8))
 

@@ -18,6 +18,7 @@ FIELDS = (
     "organization_id",
     "contact_id",
     "meeting_id",
+    "match_id",
     "repeat_every",
     "repeat_unit",
 )

@@ -12,6 +12,7 @@ from crm.actions.models import Action, Status
 from crm.authorization import require_edit
 from crm.extensions import db
 from crm.listing import choice_arg, int_arg, paginate, query_args, sort_arg
+from crm.matching.services import linked_match
 from crm.records import EditConflict, check_version
 from crm.security import safe_next
 from crm.timezones import local_today
@@ -124,12 +125,14 @@ def create():
         "due_date": local_today(current_user.timezone) + timedelta(days=7),
     }
     form = ActionForm(data=preset)
+    match = linked_match(int_arg("match_id", None, 1, 2**31 - 1))
     if form.validate_on_submit():
-        action = services.create_action(form.values(), actor=current_user)
+        data = {**form.values(), "match_id": match.id if match else None}
+        action = services.create_action(data, actor=current_user)
         db.session.commit()
         flash(_("Action %(title)s created.", title=action.title), "success")
         return redirect(url_for("actions.mine"))
-    return render_template("actions/form.html", form=form, action=None)
+    return render_template("actions/form.html", form=form, action=None, match=match)
 
 
 @bp.route("/<id:action_id>/edit", methods=["GET", "POST"])

@@ -82,6 +82,7 @@ def nav_items():
         ("organizations.index", _l("Organizations")),
         ("contacts.index", _l("Contacts")),
         ("meetings.index", _l("Meetings")),
+        ("matching.board", _l("Matches")),
     ]
     if current_user.is_manager:
         items.append(("trash.index", _l("Trash")))

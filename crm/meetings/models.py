@@ -77,6 +77,9 @@ class Meeting(Record, db.Model):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     search_key: Mapped[str] = mapped_column(String(KEY_LENGTH), default="")
+    match_id: Mapped[int | None] = mapped_column(
+        ForeignKey("matches.id", ondelete="SET NULL"), index=True
+    )
 
     owner = relationship("User", foreign_keys=[owner_id], lazy="raise")
     organizations = relationship(

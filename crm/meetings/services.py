@@ -12,7 +12,16 @@ from crm.organizations.models import Organization
 from crm.organizations.services import refresh_last_contact
 from crm.search.text import search_key
 
-FIELDS = ("kind", "title", "starts_at", "duration_minutes", "location", "summary", "outcomes")
+FIELDS = (
+    "kind",
+    "title",
+    "starts_at",
+    "duration_minutes",
+    "location",
+    "summary",
+    "outcomes",
+    "match_id",
+)
 LINKS = (
     ("organization_ids", "organizations", Organization),
     ("contact_ids", "contacts", Contact),

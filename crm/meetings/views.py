@@ -12,6 +12,7 @@ from crm.authorization import can_edit, require_edit
 from crm.clock import now_utc
 from crm.extensions import db
 from crm.listing import choice_arg, int_arg, paginate, query_args
+from crm.matching.services import linked_match
 from crm.meetings import services
 from crm.meetings.forms import MeetingForm, contact_choices
 from crm.meetings.models import Meeting, MeetingKind, meeting_organizations
@@ -139,17 +140,19 @@ def create():
             "attendee_ids": [current_user.id],
         },
     )
+    match = linked_match(int_arg("match_id", None, 1, 2**31 - 1))
     if form.validate_on_submit():
-        meeting = services.create_meeting(
-            form.values(), actor=current_user, new_actions=form.new_actions()
-        )
+        data = {**form.values(), "match_id": match.id if match else None}
+        meeting = services.create_meeting(data, actor=current_user, new_actions=form.new_actions())
         if closing is not None and request.form.get("close_action"):
             # The meeting and the action it settles are saved together or not at all (DATA-2).
             set_status(closing, Status.DONE, actor=current_user)
         db.session.commit()
         flash(_("Meeting logged."), "success")
         return redirect(url_for("meetings.detail", meeting_id=meeting.id))
-    return render_template("meetings/form.html", form=form, meeting=None, closing=closing)
+    return render_template(
+        "meetings/form.html", form=form, meeting=None, closing=closing, match=match
+    )
 
 
 def action_to_close(action_id):

@@ -9,6 +9,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from crm.extensions import db
 from crm.forms import (
+    CommaListField,
     MultiCheckboxField,
     PlainText,
     StrictIntegerField,
@@ -23,6 +24,16 @@ from crm.forms import (
 )
 from crm.organizations.models import Kind, LinkKind, Organization, Region, Sector, Size
 from crm.search.text import like_pattern
+
+WORKING_LANGUAGES = [
+    ("en", "English"),
+    ("ja", "日本語"),
+    ("es", "Español"),
+    ("eu", "Euskara"),
+    ("fr", "Français"),
+    ("de", "Deutsch"),
+    ("zh", "中文"),
+]
 
 
 class OrganizationForm(FlaskForm):
@@ -45,6 +56,10 @@ class OrganizationForm(FlaskForm):
         filters=[strip],
     )
     sector_ids = MultiCheckboxField(_l("Sectors"), coerce=int)
+    languages = CommaListField(_l("Working languages"))
+    export_markets = text_field(
+        _l("Export markets"), 300, description=_l("Countries or regions, e.g. Germany, ASEAN.")
+    )
     description = text_field(_l("Description"), 5000, multiline=True)
     capabilities = text_field(
         _l("Capabilities offered"),
@@ -66,6 +81,7 @@ class OrganizationForm(FlaskForm):
         self.region.choices = enum_choices(Region)
         self.country.choices = optional_choices(country_choices())
         self.size.choices = optional_choices(enum_choices(Size), "—")
+        self.languages.choices = [SelectChoice(code, name) for code, name in WORKING_LANGUAGES]
         sectors = db.session.scalars(db.select(Sector).order_by(Sector.id))
         locale = str(get_locale())
         self.sector_ids.choices = [SelectChoice(s.id, s.name(locale)) for s in sectors]
@@ -73,8 +89,10 @@ class OrganizationForm(FlaskForm):
     def values(self):
         """The cleaned data for the services: enums typed, empty strings as None."""
         data = {name: field.data for name, field in self._fields.items()}
-        for name in ("native_name", "city", "website", "description", "capabilities", "interests"):
+        for name in ("native_name", "city", "website", "description", "capabilities", "interests",
+                     "export_markets"):  # fmt: skip
             data[name] = data[name] or None
+        data["languages"] = ",".join(data["languages"] or []) or None
         data["kind"], data["region"] = Kind(data["kind"]), Region(data["region"])
         data["size"] = Size(data["size"]) if data["size"] else None
         data.pop("csrf_token", None)

@@ -151,6 +151,9 @@ class Organization(Record, db.Model):
     description: Mapped[str | None] = mapped_column(Text)
     capabilities: Mapped[str | None] = mapped_column(Text)
     interests: Mapped[str | None] = mapped_column(Text)
+    # The rest of the screening profile: working languages ("en,ja") and export markets.
+    languages: Mapped[str | None] = mapped_column(String(40))
+    export_markets: Mapped[str | None] = mapped_column(String(300))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     cadence_days: Mapped[int] = mapped_column(default=90)
     # Derived from the meetings (services.refresh_last_contact), kept here for lists and filters.

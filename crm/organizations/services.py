@@ -25,6 +25,8 @@ FIELDS = (
     "description",
     "capabilities",
     "interests",
+    "languages",
+    "export_markets",
     "cadence_days",
 )
 

@@ -6,7 +6,7 @@ are then, so a reminder never reports an action that was closed or a record in t
 """
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from email.message import EmailMessage
 from email.utils import formataddr
 from zoneinfo import ZoneInfo
@@ -22,6 +22,7 @@ from crm.accounts.models import User
 from crm.actions.models import Action, Status
 from crm.clock import now_utc
 from crm.extensions import db
+from crm.matching.models import STUCK_DAYS, Match, Stage
 from crm.meetings.models import Meeting
 from crm.organizations.models import Organization
 from crm.reminders.models import Kind
@@ -111,11 +112,24 @@ def summary_context(row, user, now):
         .limit(20)
         .options(selectinload(Organization.owner))
     ).all()
-    if not overdue and not quiet:
+    stuck = db.session.scalars(
+        select(Match)
+        .where(
+            Match.deleted_at.is_(None),
+            Match.stage.not_in([Stage.CLOSED, Stage.SUCCESS_STORY]),
+            Match.stage_since < now - timedelta(days=STUCK_DAYS),
+        )
+        .order_by(Match.stage_since)
+        .limit(20)
+        .options(selectinload(Match.basque), selectinload(Match.mie))
+    ).all()
+    if not overdue and not quiet and not stuck:
         return None
     return _("Follow-up pipeline for the week %(week)s", week=row.payload["week"]), {
         "overdue_by_owner": overdue,
         "quiet": quiet,
+        "stuck": stuck,
+        "now": now,
     }
 
 

@@ -12,6 +12,7 @@ from crm.organizations.models import Organization
 from crm.organizations.services import refresh_last_contact
 
 KINDS = {"organization": Organization, "contact": Contact, "meeting": Meeting, "action": Action}
+# Matches are closed with a reason rather than deleted: their history is the programme's record.
 ENTITY_TYPES = {model: name for name, model in KINDS.items()}
 
 
