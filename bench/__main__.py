@@ -4,7 +4,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bench import dataset, measure, reminders, report
+from bench import dataset, matching, measure, reminders, report
 from bench.sizes import LARGE, SMALL
 
 
@@ -63,6 +63,7 @@ def main(argv=None):
 
     text, passed = report.targets(results, small_counts, small_label)
     pass_text, pass_ok = reminders.report(app, small_app)
+    matching_text, matching_ok = matching.report(app)
     markdown = "\n\n".join(
         [
             f"{describe(LARGE)} (SQLite, Flask test client; data set {built}); median and "
@@ -70,9 +71,10 @@ def main(argv=None):
             report.table(results),
             text,
             pass_text,
+            matching_text,
         ]
     )
-    passed = passed and pass_ok
+    passed = passed and pass_ok and matching_ok
     print(f"\n{markdown}\n")
     results_path = dataset.DATA_DIR / "results.md"
     results_path.write_text(markdown + "\n", encoding="utf-8")

@@ -24,6 +24,8 @@ from crm.demo.catalogue import LINKS, ORGANIZATIONS
 from crm.demo.data import DEMO_USERS
 from crm.demo.schedule import OFFICE, WEEKS, Org, Schedule, side_of
 from crm.extensions import db
+from crm.matching import services as matching
+from crm.matching.models import PIPELINE, Stage
 from crm.meetings import services as meetings
 from crm.organizations import services as organizations
 from crm.organizations.models import Kind, Organization, Sector
@@ -111,15 +113,54 @@ class Builder(Schedule):
         self.settle_meeting_actions()
         self.create_standalone_actions()
         self.create_repeating_actions()
+        matches = self.create_matches()
         self.travel(self.now)
         organizations.refresh_last_contact([org.record.id for org in self.orgs])
         return {
+            "matches": matches,
             "organizations": len(self.orgs),
             "links": len(LINKS),
             "contacts": sum(len(org.contacts) for org in self.orgs),
             "meetings": len(plans),
             "actions": self.action_count,
         }
+
+    # --- matches ---------------------------------------------------------------------------
+
+    # How far each accepted proposal has come, oldest first: the pipeline a manager reviews.
+    MATCH_STAGES = [
+        Stage.COLLABORATING,
+        Stage.EXPLORING,
+        Stage.ACTIONS_DEFINED,
+        Stage.EXPLORING,
+        Stage.INTRODUCED,
+        Stage.SUGGESTED,
+        Stage.EXPLORING,
+        Stage.INTRODUCED,
+    ]
+
+    def create_matches(self):
+        """Accept the best proposal of a few Basque organizations and move each along."""
+        manager = next(u for u in self.users if u.role is Role.MANAGER)
+        basque = [org.record for org in self.orgs if org.record.region.side == "eu"]
+        created, taken = 0, set()
+        start = self.now - timedelta(days=150)
+        for n, stage in enumerate(self.MATCH_STAGES):
+            self.travel(start + timedelta(days=9 * n))
+            db.session.flush()
+            proposal = next(
+                (p for p in matching.proposals(basque[n].id, limit=5) if p.mie_id not in taken),
+                None,
+            )
+            if proposal is None:
+                continue
+            taken.add(proposal.mie_id)
+            match = matching.accept(proposal.basque_id, proposal.mie_id, actor=manager)
+            for step, next_stage in enumerate(PIPELINE[1 : stage.rank + 1]):
+                self.travel(start + timedelta(days=9 * n + 12 * (step + 1)))
+                matching.move(match, next_stage, actor=manager)
+            created += 1
+        return created
 
     # --- organizations and people -------------------------------------------------------------
 

@@ -48,6 +48,7 @@ def _apply(org, data):
         if sorted(old_codes) != sorted(new_codes):
             changes["sectors"] = [sorted(old_codes), sorted(new_codes)]
             org.sectors = new
+            org.updated_at = now_utc()  # a change of sectors alone changes the profile too
     if "cadence_days" in changes:
         org.set_last_contact(org.last_contact_at)
     org.search_key = search_key(org.name, org.native_name)
