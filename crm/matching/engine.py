@@ -17,7 +17,10 @@ from crm.extensions import db
 from crm.organizations.models import Kind, Organization, Region, organization_sectors
 from crm.search.text import search_key
 
-WEIGHTS = {"sector": 3.0, "offer": 2.0, "seek": 2.0, "kind": 1.5, "language": 0.5}
+WEIGHTS = {"sector": 3.0, "offer": 2.0, "seek": 2.0, "shared": 1.0, "kind": 1.5, "language": 0.5}
+# A Japanese word gives several bigrams: each counts half, so 加工技術 (3 bigrams) is worth 1.5
+# terms, not 3.
+CJK_TERM = 0.5
 # Kinds that complete each other: a company with a technology centre, a university, a cluster.
 COMPLEMENTARY = {
     frozenset({Kind.COMPANY, Kind.TECHNOLOGY_CENTRE}),
@@ -66,14 +69,28 @@ STOPWORDS = set(
         "while",
     ]
 )
-_LATIN = re.compile(r"[a-z0-9][a-z0-9\-]{2,}")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]+")
+_LATIN = re.compile(r"[a-z0-9]+")
+_CJK = re.compile(r"[\u30a0-\u30ff\u3400-\u9fff]+")  # katakana and kanji; kana particles split runs
+ACRONYMS = {"ai", "ev", "3d", "5g", "iot", "ict", "rd", "hr", "cnc", "mes", "erp"}
+
+
+def singular(word):
+    """A rough English singular: enough to match "parts" with "part" and "alloys" with "alloy"."""
+    if len(word) <= 3 or word.endswith(("ss", "us", "is")):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") else word
 
 
 def keywords(text):
-    """The terms of a capabilities or interests text: Latin words (singular) and CJK bigrams."""
-    key = search_key(text or "")
-    words = {w.rstrip("s") if len(w) > 4 else w for w in _LATIN.findall(key)} - STOPWORDS
+    """The terms of a profile text: Latin words (singular) and CJK character bigrams."""
+    key = search_key(text or "").replace("r&d", "rd")
+    words = {
+        singular(word) for word in _LATIN.findall(key) if len(word) > 2 or word in ACRONYMS
+    } - STOPWORDS
     for run in _CJK.findall(key):
         words.update(run[i : i + 2] for i in range(max(1, len(run) - 1)))
     return words
@@ -133,14 +150,13 @@ def load_profiles(side, vocabulary):
     }
 
     def matrix(position, prefix):
-        indptr, indices = [0], []
+        indptr, indices, data = [0], [], []
         for row in rows:
-            indices.extend(
-                vocabulary.setdefault(f"{prefix}:{t}", len(vocabulary))
-                for t in terms[row.id][position]
-            )
+            for term in terms[row.id][position]:
+                indices.append(vocabulary.setdefault(f"{prefix}:{term}", len(vocabulary)))
+                data.append(CJK_TERM if prefix == "w" and _CJK.match(term) else 1.0)
             indptr.append(len(indices))
-        return indptr, indices
+        return indptr, indices, data
 
     built = [matrix(position, prefix) for position, prefix in enumerate(("s", "w", "w", "l"))]
     return rows, terms, built
@@ -148,9 +164,9 @@ def load_profiles(side, vocabulary):
 
 def finish(rows, terms, built, width):
     def csr(parts):
-        indptr, indices = parts
-        data = np.ones(len(indices), dtype=np.float32)
-        return sparse.csr_matrix((data, indices, indptr), shape=(len(rows), width))
+        indptr, indices, data = parts
+        values = np.sqrt(np.array(data, dtype=np.float32))  # a product of two halves: a half
+        return sparse.csr_matrix((values, indices, indptr), shape=(len(rows), width))
 
     return Profiles(
         ids=[row.id for row in rows],
@@ -219,6 +235,7 @@ def scores(basque, mie, basque_rows=None, mie_rows=None):
     total = WEIGHTS["sector"] * (b_sectors @ m_sectors.T)
     total = total + WEIGHTS["offer"] * (b_offers @ m_seeks.T)
     total = total + WEIGHTS["seek"] * (b_seeks @ m_offers.T)
+    total = total + WEIGHTS["shared"] * (b_seeks @ m_seeks.T)  # partners of equals seek alike
     languages = (b_languages @ m_languages.T).toarray() > 0
     kinds = BONUS[b_kinds[:, None], m_kinds[None, :]]
     return total.toarray() + WEIGHTS["kind"] * kinds + WEIGHTS["language"] * languages
@@ -236,8 +253,9 @@ def explain(left_terms, right_terms, left_kind, right_kind):
     sectors = sorted(left_terms[0] & right_terms[0])
     return {
         "sectors": sectors,
-        "offers": sorted(left_terms[1] & right_terms[2])[:8],  # what the Basque side offers
-        "seeks": sorted(left_terms[2] & right_terms[1])[:8],  # what it finds on the Mie side
+        "offers": sorted(left_terms[1] & right_terms[2]),  # what the Basque side offers
+        "seeks": sorted(left_terms[2] & right_terms[1]),  # what it finds on the Mie side
+        "shared": sorted(left_terms[2] & right_terms[2]),  # what both look for
         "complementary": bool(BONUS[left_kind, right_kind]),
         "languages": sorted(left_terms[3] & right_terms[3]),
     }
@@ -272,7 +290,7 @@ def propose(organization_id, limit=10, excluded=frozenset()):
     return proposals
 
 
-def best_pairs(per_organization=5, block=512):
+def best_pairs(per_organization=5, block=512, excluded=frozenset()):
     """Top partners of every Basque-side organization, computed in blocks of rows."""
     eu, jp = both_sides()
     result = {}
@@ -283,6 +301,11 @@ def best_pairs(per_organization=5, block=512):
         chunk = scores(eu, jp, basque_rows=list(range(start, min(start + block, len(eu.ids)))))
         best = np.argpartition(-chunk, top - 1, axis=1)[:, :top]
         for offset, columns in enumerate(best):
-            ranked = sorted(columns, key=lambda c, r=offset: -chunk[r, c])
-            result[eu.ids[start + offset]] = [(jp.ids[c], float(chunk[offset, c])) for c in ranked]
+            basque = eu.ids[start + offset]
+            ranked = sorted(columns, key=lambda c, r=offset: (-chunk[r, c], jp.ids[c]))
+            result[basque] = [
+                (jp.ids[c], float(chunk[offset, c]))
+                for c in ranked
+                if chunk[offset, c] > 0 and (basque, jp.ids[c]) not in excluded
+            ]
     return result
