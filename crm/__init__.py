@@ -82,13 +82,16 @@ def register_blueprints(app):
     from crm.actions.views import bp as actions
     from crm.admin.views import bp as admin
     from crm.contacts.views import bp as contacts
+    from crm.dashboard.views import bp as dashboard
     from crm.main.views import bp as main
     from crm.matching.views import bp as matching
     from crm.meetings.views import bp as meetings
     from crm.organizations.views import bp as organizations
+    from crm.programme.views import bp as programme
     from crm.reminders.views import bp as reminders
     from crm.search.views import bp as search
     from crm.trash.views import bp as trash
+    from crm.visits.views import bp as visits
 
     for blueprint in (
         main,
@@ -102,6 +105,9 @@ def register_blueprints(app):
         trash,
         reminders,
         matching,
+        programme,
+        dashboard,
+        visits,
     ):
         app.register_blueprint(blueprint)
 

@@ -75,6 +75,24 @@ MATRIX = {
     "matching.decline": EVERYONE,
     "matching.detail": EVERYONE,
     "matching.move": OWNERS,
+    "dashboard.index": EVERYONE,
+    "programme.agreements": EVERYONE,
+    "programme.agreement": EVERYONE,
+    "programme.new_agreement": EVERYONE,
+    "programme.edit_agreement": OWNERS,
+    "programme.stories": EVERYONE,
+    "programme.story": EVERYONE,
+    "programme.new_story": EVERYONE,
+    "programme.edit_story": OWNERS,
+    "visits.index": EVERYONE,
+    "visits.detail": EVERYONE,
+    "visits.create": EVERYONE,
+    "visits.edit": OWNERS,
+    "visits.delete": OWNERS,
+    "visits.add_stop": OWNERS,
+    "visits.edit_stop": OWNERS,
+    "visits.delete_stop": OWNERS,
+    "visits.log_stop": OWNERS,
 }
 
 
@@ -109,6 +127,7 @@ def editor_ids(record):
     from crm.contacts.models import Contact
     from crm.matching.models import Match
     from crm.meetings.models import Meeting
+    from crm.visits.models import Visit
 
     if isinstance(record, Contact):
         return {record.owner_id, record.organization.owner_id}
@@ -116,6 +135,8 @@ def editor_ids(record):
         return {record.owner_id, *(user.id for user in record.attendees)}
     if isinstance(record, Action):
         return {record.owner_id, record.created_by_id}
+    if isinstance(record, Visit):
+        return {record.owner_id, *(user.id for user in record.users)}
     if isinstance(record, Match):
         return {record.owner_id, record.basque.owner_id, record.mie.owner_id}
     return {record.owner_id}

@@ -7,10 +7,13 @@ from crm.contacts.models import Contact
 from crm.matching.models import Decline, Match, StageChange
 from crm.meetings.models import Meeting
 from crm.organizations.models import Organization, OrganizationLink, Sector
+from crm.programme.models import Agreement, SuccessStory
 from crm.reminders.models import OutboxMessage, SchedulerHeartbeat
+from crm.visits.models import Visit, VisitStop
 
 __all__ = [
     "Action",
+    "Agreement",
     "AuditEvent",
     "Contact",
     "Decline",
@@ -22,5 +25,8 @@ __all__ = [
     "SchedulerHeartbeat",
     "Sector",
     "StageChange",
+    "SuccessStory",
     "User",
+    "Visit",
+    "VisitStop",
 ]

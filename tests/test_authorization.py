@@ -14,6 +14,7 @@ from crm.accounts.models import Role, User
 from crm.audit.models import AuditEvent
 from crm.authorization import MATRIX, PUBLIC, OwnRecords
 from crm.extensions import db
+from tests.visits.factories import make_stop, make_visit
 
 ROLES = [None, *Role]  # None: not signed in
 PARAM = re.compile(r"<(?:[^:>]+:)?([^>]+)>")
@@ -71,6 +72,10 @@ def build(records, make_user, app):
             "record_id": lambda: trashed_org(owner),
             "message_id": lambda: outbox_row(owner),
             "match_id": lambda: match_of(owner, org),
+            "visit_id": lambda: make_visit(app, owner, org),
+            "stop_id": lambda: make_stop(app, owner, org),
+            "agreement_id": lambda: programme_record(owner, "agreement"),
+            "story_id": lambda: programme_record(owner, "story"),
         }
         for name in names:
             if name not in values:
@@ -78,6 +83,26 @@ def build(records, make_user, app):
         if deleted:
             trash_all(values, owner)
         return PARAM.sub(lambda m: str(values[m.group(1)]), path)
+
+    def programme_record(owner, kind):
+        from datetime import date
+
+        from crm.programme.models import Agreement, SuccessStory
+
+        with app.app_context():
+            item = (
+                Agreement(title="MoU", owner_id=owner.id)
+                if kind == "agreement"
+                else SuccessStory(
+                    title="Story",
+                    achievement="other",
+                    achieved_on=date(2026, 1, 1),
+                    owner_id=owner.id,
+                )
+            )
+            db.session.add(item)
+            db.session.commit()
+            return item.id
 
     def match_of(owner, org):
         from crm.matching.models import Match

@@ -83,6 +83,7 @@ def nav_items():
         ("contacts.index", _l("Contacts")),
         ("meetings.index", _l("Meetings")),
         ("matching.board", _l("Matches")),
+        ("dashboard.index", _l("Programme")),
     ]
     if current_user.is_manager:
         items.append(("trash.index", _l("Trash")))

@@ -1,0 +1,140 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import or_, select
+from wtforms import DateField, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+
+from crm.extensions import db
+from crm.forms import (
+    MultiCheckboxField,
+    PlainText,
+    VersionField,
+    enum_choices,
+    http_url,
+    optional_choices,
+    strip,
+    text_field,
+)
+from crm.matching.models import Match
+from crm.organizations.models import Kind, Organization, Sector
+from crm.programme.models import Achievement, AgreementStatus
+
+INSTITUTIONS = [
+    Kind.GOVERNMENT,
+    Kind.ASSOCIATION,
+    Kind.CLUSTER,
+    Kind.UNIVERSITY,
+    Kind.TECHNOLOGY_CENTRE,
+]
+
+
+def organization_choices(condition):
+    rows = db.session.execute(
+        select(Organization.id, Organization.name, Organization.native_name)
+        .where(Organization.deleted_at.is_(None), condition)
+        .order_by(Organization.name)
+    )
+    return [SelectChoice(i, f"{native} ({name})" if native else name) for i, name, native in rows]
+
+
+class AgreementForm(FlaskForm):
+    title = text_field(_l("Title"), 200, required=True)
+    status = SelectField(_l("Status"), validators=[InputRequired()])
+    signed_on = DateField(_l("Signed on"), validators=[Optional()])
+    party_ids = SelectMultipleField(
+        _l("Parties"), coerce=int, validators=[InputRequired()],
+        description=_l("The institutions that signed it, on both sides."),
+    )  # fmt: skip
+    sector_ids = MultiCheckboxField(_l("Sectors of common interest"), coerce=int)
+    document_url = StringField(
+        _l("Link to the document"),
+        validators=[Optional(), Length(max=500), PlainText(), http_url],
+        filters=[strip],
+    )
+    summary = text_field(_l("Summary"), 10000, multiline=True)
+    version = VersionField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.status.choices = enum_choices(AgreementStatus)
+        self.party_ids.choices = organization_choices(Organization.kind.in_(INSTITUTIONS))
+        sectors = db.session.scalars(select(Sector).order_by(Sector.id))
+        self.sector_ids.choices = [SelectChoice(s.id, s.name_en) for s in sectors]
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        # Optional() ends the date's own checks when it is empty, so the pair is checked here.
+        if self.status.data == AgreementStatus.SIGNED.value and not self.signed_on.data:
+            self.signed_on.errors = [
+                *self.signed_on.errors,
+                _l("A signed agreement needs its signing date."),
+            ]
+            return False
+        return valid
+
+    def values(self):
+        return {
+            "title": self.title.data,
+            "status": AgreementStatus(self.status.data),
+            "signed_on": self.signed_on.data,
+            "document_url": self.document_url.data or None,
+            "summary": self.summary.data or None,
+            "party_ids": list(self.party_ids.data),
+            "sector_ids": list(self.sector_ids.data or []),
+        }
+
+
+class StoryForm(FlaskForm):
+    title = text_field(_l("Title"), 200, required=True)
+    achievement = SelectField(_l("What was achieved"), validators=[InputRequired()])
+    achieved_on = DateField(_l("Date"), validators=[InputRequired()])
+    match_id = SelectField(_l("The match it came from"), validators=[Optional()])
+    organization_ids = SelectMultipleField(
+        _l("Organizations"),
+        coerce=int,
+        validators=[Optional()],
+        description=_l("Leave empty to use the two organizations of the match."),
+    )
+    summary = text_field(_l("The story"), 20000, multiline=True)
+    version = VersionField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.achievement.choices = enum_choices(Achievement)
+        matches = db.session.scalars(
+            select(Match).where(Match.deleted_at.is_(None)).order_by(Match.id)
+        ).all()
+        ids = {m.basque_id for m in matches} | {m.mie_id for m in matches}
+        names = dict(
+            db.session.execute(
+                select(Organization.id, Organization.name).where(Organization.id.in_(ids))
+            ).all()
+        )
+        self.match_id.choices = optional_choices(
+            [SelectChoice(str(m.id), f"{names[m.basque_id]} ↔ {names[m.mie_id]}") for m in matches],
+            "—",
+        )
+        self.organization_ids.choices = organization_choices(
+            or_(Organization.id.in_(ids), Organization.kind == Kind.COMPANY)
+        )
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if not self.organization_ids.data and not self.match_id.data:
+            self.organization_ids.errors = [
+                *self.organization_ids.errors,
+                _l("Choose the match or the organizations."),
+            ]
+            return False
+        return valid
+
+    def values(self):
+        return {
+            "title": self.title.data,
+            "achievement": Achievement(self.achievement.data),
+            "achieved_on": self.achieved_on.data,
+            "match_id": int(self.match_id.data) if self.match_id.data else None,
+            "organization_ids": list(self.organization_ids.data or []),
+            "summary": self.summary.data or None,
+        }

@@ -1,0 +1,136 @@
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from crm.authorization import can_edit, require_edit
+from crm.extensions import db
+from crm.programme import services
+from crm.programme.forms import AgreementForm, StoryForm
+from crm.programme.models import Agreement, SuccessStory
+from crm.records import EditConflict, check_version
+
+bp = Blueprint("programme", __name__, url_prefix="/programme")
+
+AGREEMENT_LOADED = (
+    selectinload(Agreement.parties),
+    selectinload(Agreement.sectors),
+    selectinload(Agreement.owner),
+)
+STORY_LOADED = (
+    selectinload(SuccessStory.organizations),
+    selectinload(SuccessStory.match),
+    selectinload(SuccessStory.owner),
+)
+
+
+def get_live(model, record_id, options):
+    item = db.session.scalar(
+        select(model).where(model.id == record_id, model.deleted_at.is_(None)).options(*options)
+    )
+    if item is None:
+        abort(404)
+    return item
+
+
+def agreement_url(item):
+    return url_for("programme.agreement", agreement_id=item.id)
+
+
+def story_url(item):
+    return url_for("programme.story", story_id=item.id)
+
+
+def edit_page(item, form, save, template, detail_url):
+    """The shared edit flow: validate, check the version, save, or show the conflict."""
+    if form.validate_on_submit():
+        try:
+            if item is not None:
+                check_version(item, form.version.data)
+            item = save(item, form.values(), actor=current_user)
+            db.session.commit()
+        except EditConflict:
+            db.session.rollback()
+            form.version.data = db.session.get(type(item), item.id).version
+            flash(_("Someone else saved this record meanwhile; check it and save again."), "danger")
+            return render_template(template, form=form, item=item), 409
+        flash(_("Saved."), "success")
+        return redirect(detail_url(item))
+    if item is not None and request.method == "GET":
+        form.version.data = item.version
+    return render_template(template, form=form, item=item)
+
+
+@bp.route("/agreements/")
+def agreements():
+    items = db.session.scalars(
+        select(Agreement)
+        .where(Agreement.deleted_at.is_(None))
+        .order_by(Agreement.signed_on.desc().nulls_last(), Agreement.id.desc())
+        .options(*AGREEMENT_LOADED)
+    ).all()
+    return render_template("programme/agreements.html", items=items)
+
+
+@bp.route("/agreements/<id:agreement_id>")
+def agreement(agreement_id):
+    item = get_live(Agreement, agreement_id, AGREEMENT_LOADED)
+    return render_template(
+        "programme/agreement.html", item=item, can_edit=can_edit(current_user, item)
+    )
+
+
+@bp.route("/agreements/new", methods=["GET", "POST"])
+def new_agreement():
+    return edit_page(
+        None, AgreementForm(), services.save_agreement, "programme/agreement_form.html",
+        agreement_url,
+    )  # fmt: skip
+
+
+@bp.route("/agreements/<id:agreement_id>/edit", methods=["GET", "POST"])
+def edit_agreement(agreement_id):
+    item = get_live(Agreement, agreement_id, AGREEMENT_LOADED)
+    require_edit(item)
+    form = AgreementForm(
+        obj=item,
+        data={
+            "party_ids": [o.id for o in item.parties],
+            "sector_ids": [s.id for s in item.sectors],
+        },
+    )
+    return edit_page(
+        item, form, services.save_agreement, "programme/agreement_form.html", agreement_url
+    )
+
+
+@bp.route("/stories/")
+def stories():
+    items = db.session.scalars(
+        select(SuccessStory)
+        .where(SuccessStory.deleted_at.is_(None))
+        .order_by(SuccessStory.achieved_on.desc(), SuccessStory.id.desc())
+        .options(*STORY_LOADED)
+    ).all()
+    return render_template("programme/stories.html", items=items)
+
+
+@bp.route("/stories/<id:story_id>")
+def story(story_id):
+    item = get_live(SuccessStory, story_id, STORY_LOADED)
+    return render_template("programme/story.html", item=item, can_edit=can_edit(current_user, item))
+
+
+@bp.route("/stories/new", methods=["GET", "POST"])
+def new_story():
+    form = StoryForm(data={"match_id": request.args.get("match_id", "")})
+    return edit_page(None, form, services.save_story, "programme/story_form.html", story_url)
+
+
+@bp.route("/stories/<id:story_id>/edit", methods=["GET", "POST"])
+def edit_story(story_id):
+    item = get_live(SuccessStory, story_id, STORY_LOADED)
+    require_edit(item)
+    form = StoryForm(obj=item, data={"organization_ids": [o.id for o in item.organizations]})
+    return edit_page(item, form, services.save_story, "programme/story_form.html", story_url)
