@@ -83,6 +83,7 @@ def register_blueprints(app):
     from crm.admin.views import bp as admin
     from crm.contacts.views import bp as contacts
     from crm.dashboard.views import bp as dashboard
+    from crm.guide.views import bp as guide
     from crm.main.views import bp as main
     from crm.matching.views import bp as matching
     from crm.meetings.views import bp as meetings
@@ -107,6 +108,7 @@ def register_blueprints(app):
         matching,
         programme,
         dashboard,
+        guide,
         visits,
     ):
         app.register_blueprint(blueprint)

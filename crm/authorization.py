@@ -76,6 +76,10 @@ MATRIX = {
     "matching.detail": EVERYONE,
     "matching.move": OWNERS,
     "dashboard.index": EVERYONE,
+    "guide.index": EVERYONE,
+    "guide.page": EVERYONE,
+    "guide.new": EVERYONE,
+    "guide.edit": EVERYONE,  # written together: every point of contact may improve any page
     "programme.agreements": EVERYONE,
     "programme.agreement": EVERYONE,
     "programme.new_agreement": EVERYONE,

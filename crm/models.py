@@ -4,6 +4,7 @@ from crm.accounts.models import User
 from crm.actions.models import Action
 from crm.audit.models import AuditEvent
 from crm.contacts.models import Contact
+from crm.guide.models import GuidePage
 from crm.matching.models import Decline, Match, StageChange
 from crm.meetings.models import Meeting
 from crm.organizations.models import Organization, OrganizationLink, Sector
@@ -17,6 +18,7 @@ __all__ = [
     "AuditEvent",
     "Contact",
     "Decline",
+    "GuidePage",
     "Match",
     "Meeting",
     "Organization",

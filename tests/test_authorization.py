@@ -75,6 +75,7 @@ def build(records, make_user, app):
             "visit_id": lambda: make_visit(app, owner, org),
             "stop_id": lambda: make_stop(app, owner, org),
             "agreement_id": lambda: programme_record(owner, "agreement"),
+            "slug": lambda: guide_page(owner),
             "story_id": lambda: programme_record(owner, "story"),
         }
         for name in names:
@@ -83,6 +84,15 @@ def build(records, make_user, app):
         if deleted:
             trash_all(values, owner)
         return PARAM.sub(lambda m: str(values[m.group(1)]), path)
+
+    def guide_page(owner):
+        from crm.guide.models import GuidePage
+
+        with app.app_context():
+            page = GuidePage(slug=f"etiquette-{owner.id}", title="Etiquette", owner_id=owner.id)
+            db.session.add(page)
+            db.session.commit()
+            return page.slug
 
     def programme_record(owner, kind):
         from datetime import date

@@ -156,7 +156,8 @@ def test_sec9_templates_have_no_inline_script_style_or_handlers(path):
     assert not re.search(r"\sstyle\s*=", source), "style attribute"
 
 
-SAFE_ALLOWLIST: set[str] = set()
+# Sanitised by nh3 before it is marked safe (tests/guide checks scripts cannot get through).
+SAFE_ALLOWLIST: set[str] = {"crm/guide/rendering.py"}
 
 
 @pytest.mark.parametrize(

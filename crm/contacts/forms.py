@@ -42,6 +42,21 @@ def e164(value, region):
     return f"{formatted};ext={number.extension}" if number.extension else formatted
 
 
+OPTIONAL_TEXT = (
+    "second_family_name",
+    "native_name",
+    "reading",
+    "salutation",
+    "job_title",
+    "email",
+    "phone",
+    "mobile",
+    "language",
+    "timezone",
+    "notes",
+)
+
+
 class ContactForm(FlaskForm):
     """What a point of contact may set: everything but the owner (SEC-6)."""
 
@@ -56,6 +71,11 @@ class ContactForm(FlaskForm):
         _l("Name in native script"), 100, description=_l("Family name first, e.g. 山田 太郎.")
     )
     reading = text_field(_l("Reading"), 100, description=_l("In kana, e.g. やまだ たろう."))
+    salutation = text_field(
+        _l("How to address them"),
+        60,
+        description=_l("As you would write it in a letter: 山田様, Yamada-san, Jauna / Andrea."),
+    )
     job_title = text_field(_l("Job title"), 150)
     email = EmailField(
         _l("Email"), validators=[Optional(), Length(max=254), Email()], filters=[strip]
@@ -103,8 +123,7 @@ class ContactForm(FlaskForm):
 
     def values(self):
         data = {name: field.data for name, field in self._fields.items()}
-        for name in ("second_family_name", "native_name", "reading", "job_title", "email",
-                     "phone", "mobile", "language", "timezone", "notes"):  # fmt: skip
+        for name in OPTIONAL_TEXT:
             data[name] = data[name] or None
         if data["email"]:
             data["email"] = data["email"].lower()

@@ -51,6 +51,7 @@ class Contact(Record, db.Model):
     second_family_name: Mapped[str | None] = mapped_column(String(100))
     native_name: Mapped[str | None] = mapped_column(String(100))  # 山田 太郎
     reading: Mapped[str | None] = mapped_column(String(100))  # やまだ たろう
+    salutation: Mapped[str | None] = mapped_column(String(60))  # 山田様, Yamada-san, Jauna
     job_title: Mapped[str | None] = mapped_column(String(150))
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(40))  # E.164, ";ext=" if any

@@ -15,6 +15,7 @@ FIELDS = (
     "second_family_name",
     "native_name",
     "reading",
+    "salutation",
     "job_title",
     "email",
     "phone",

@@ -84,6 +84,7 @@ def nav_items():
         ("meetings.index", _l("Meetings")),
         ("matching.board", _l("Matches")),
         ("dashboard.index", _l("Programme")),
+        ("guide.index", _l("Culture")),
     ]
     if current_user.is_manager:
         items.append(("trash.index", _l("Trash")))

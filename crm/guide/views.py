@@ -1,0 +1,85 @@
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from crm.audit.services import diff, record
+from crm.extensions import db
+from crm.guide.forms import PageForm
+from crm.guide.models import GuidePage
+from crm.guide.rendering import render
+from crm.records import EditConflict, check_version
+
+bp = Blueprint("guide", __name__, url_prefix="/guide")
+FIELDS = ("title", "slug", "body")
+
+
+def get_live(slug):
+    page = db.session.scalar(
+        select(GuidePage)
+        .where(GuidePage.slug == slug, GuidePage.deleted_at.is_(None))
+        .options(selectinload(GuidePage.updated_by))
+    )
+    if page is None:
+        abort(404)
+    return page
+
+
+@bp.route("/")
+def index():
+    pages = db.session.scalars(
+        select(GuidePage).where(GuidePage.deleted_at.is_(None)).order_by(GuidePage.title)
+    ).all()
+    return render_template("guide/index.html", pages=pages)
+
+
+@bp.route("/<slug>")
+def page(slug):
+    found = get_live(slug)
+    return render_template("guide/page.html", page=found, html=render(found.body))
+
+
+def save(page, form):
+    """Create or edit a page: the guide is written together, so everyone may edit it."""
+    new = page is None
+    page = page or GuidePage(owner_id=current_user.id)
+    changes = diff(page, form.values(), FIELDS)
+    page.updated_by_id = current_user.id
+    db.session.add(page)
+    db.session.flush()
+    record(
+        "create" if new else "update", "guide_page", page.id, actor=current_user, changes=changes
+    )
+    return page
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    form = PageForm()
+    if form.validate_on_submit():
+        page = save(None, form)
+        db.session.commit()
+        return redirect(url_for("guide.page", slug=page.slug))
+    return render_template("guide/form.html", form=form, page=None)
+
+
+@bp.route("/<slug>/edit", methods=["GET", "POST"])
+def edit(slug):
+    page = get_live(slug)
+    form = PageForm(obj=page, page=page)
+    if form.validate_on_submit():
+        try:
+            check_version(page, form.version.data)
+            page = save(page, form)
+            db.session.commit()
+        except EditConflict:
+            db.session.rollback()
+            form.version.data = get_live(slug).version
+            flash(_("Someone else saved this page meanwhile; check it and save again."), "danger")
+            return render_template("guide/form.html", form=form, page=page), 409
+        flash(_("Page saved."), "success")
+        return redirect(url_for("guide.page", slug=page.slug))
+    if request.method == "GET":
+        form.version.data = page.version
+    return render_template("guide/form.html", form=form, page=page)
