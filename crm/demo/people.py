@@ -116,6 +116,7 @@ def name(rng, country):
             "family_name": family,
             "native_name": f"{family_kanji} {given_kanji}",
             "reading": f"{family_kana} {given_kana}",
+            "salutation": f"{family_kanji}様",  # how a letter to them begins
             "language": "ja",
         }
     given_names, family_names = EUROPEAN_NAMES.get(country, (BASQUE_GIVEN, BASQUE_FAMILY))

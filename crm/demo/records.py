@@ -22,6 +22,7 @@ from crm.contacts import services as contacts
 from crm.demo import people, stories
 from crm.demo.catalogue import LINKS, ORGANIZATIONS
 from crm.demo.data import DEMO_USERS
+from crm.demo.programme import load_programme
 from crm.demo.schedule import OFFICE, WEEKS, Org, Schedule, side_of
 from crm.extensions import db
 from crm.matching import services as matching
@@ -114,9 +115,11 @@ class Builder(Schedule):
         self.create_standalone_actions()
         self.create_repeating_actions()
         matches = self.create_matches()
+        programme = load_programme(self, next(u for u in self.users if u.role is Role.MANAGER))
         self.travel(self.now)
         organizations.refresh_last_contact([org.record.id for org in self.orgs])
         return {
+            **programme,
             "matches": matches,
             "organizations": len(self.orgs),
             "links": len(LINKS),

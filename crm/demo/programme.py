@@ -1,0 +1,66 @@
+"""The programme's institutional layer in the demo: the MoU, the success story, the guide."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from crm.demo.guide import PAGES
+from crm.extensions import db
+from crm.guide.models import GuidePage
+from crm.matching.models import Match
+from crm.organizations.models import Organization, Sector
+from crm.programme import services
+from crm.programme.models import Achievement, AgreementStatus
+
+MOU_PARTIES = ("Eusko Jaurlaritza - Gobierno Vasco", "Mie Prefectural Government")
+STORY_PAIR = ("Precisión Mecánica Urola S.L.", "Suzuka Precision Parts Co., Ltd.")
+
+
+def load_programme(builder, manager):
+    """Create the agreement, the precision-machining success story and the guide pages."""
+    ids = dict(db.session.execute(select(Organization.name, Organization.id)).all())
+    builder.travel(builder.now - timedelta(days=400))
+    services.save_agreement(
+        None,
+        {
+            "title": "Memorandum of Understanding on industrial cooperation",
+            "status": AgreementStatus.SIGNED,
+            "signed_on": (builder.now - timedelta(days=400)).date(),
+            "document_url": "https://www.euskadi.example/mou-mie.pdf",
+            "summary": "The Basque Government and Mie Prefecture agree to promote exchanges "
+            "between their companies, clusters and technology centres in the sectors below.",
+            "party_ids": [ids[name] for name in MOU_PARTIES if name in ids],
+            "sector_ids": list(db.session.scalars(select(Sector.id))),
+        },
+        actor=manager,
+    )
+    match = db.session.scalar(
+        select(Match).where(
+            Match.basque_id == ids.get(STORY_PAIR[0]), Match.mie_id == ids.get(STORY_PAIR[1])
+        )
+    )
+    stories = 0
+    if match is not None:
+        builder.travel(builder.now - timedelta(days=20))
+        services.save_story(
+            None,
+            {
+                "title": "Machined parts offered together to Japanese aeronautics",
+                "achievement": Achievement.COMBINED_OFFERING,
+                "achieved_on": (builder.now - timedelta(days=20)).date(),
+                "match_id": match.id,
+                "organization_ids": [],
+                "summary": "A Basque precision-machining SME and Japanese SMEs from Suzuka now "
+                "quote machined aluminium and titanium parts together: one offer, two plants, "
+                "shared quality documentation in English and Japanese.",
+            },
+            actor=manager,
+        )
+        stories = 1
+    for slug, title, body in PAGES:
+        db.session.add(
+            GuidePage(
+                slug=slug, title=title, body=body, owner_id=manager.id, updated_by_id=manager.id
+            )
+        )
+    return {"agreements": 1, "success stories": stories, "guide pages": len(PAGES)}
