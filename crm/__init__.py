@@ -83,6 +83,7 @@ def register_blueprints(app):
     from crm.admin.views import bp as admin
     from crm.contacts.views import bp as contacts
     from crm.dashboard.views import bp as dashboard
+    from crm.events.views import bp as events
     from crm.guide.views import bp as guide
     from crm.main.views import bp as main
     from crm.matching.views import bp as matching
@@ -110,6 +111,7 @@ def register_blueprints(app):
         dashboard,
         guide,
         visits,
+        events,
     ):
         app.register_blueprint(blueprint)
 

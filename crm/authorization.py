@@ -97,6 +97,23 @@ MATRIX = {
     "visits.edit_stop": OWNERS,
     "visits.delete_stop": OWNERS,
     "visits.log_stop": OWNERS,
+    "events.index": EVERYONE,
+    "events.detail": EVERYONE,
+    "events.create": EVERYONE,
+    "events.edit": OWNERS,
+    "events.delete": OWNERS,
+    "events.organization_options": EVERYONE,
+    "events.add_participant": OWNERS,
+    "events.edit_participant": OWNERS,
+    "events.set_status": OWNERS,
+    "events.new_request": EVERYONE,  # requesters offered: the user's own organizations
+    "events.decide_request": OWNERS,  # the requested organization's owner or the organizer
+    "events.schedule": OWNERS,
+    "events.meeting": EVERYONE,
+    "events.move_meeting": OWNERS,
+    "events.record_outcome": OWNERS,
+    "events.open_match": OWNERS,
+    "events.print_schedule": EVERYONE,
 }
 
 
@@ -129,6 +146,7 @@ def editor_ids(record):
     """
     from crm.actions.models import Action
     from crm.contacts.models import Contact
+    from crm.events.models import MeetingRequest
     from crm.matching.models import Match
     from crm.meetings.models import Meeting
     from crm.visits.models import Visit
@@ -141,6 +159,8 @@ def editor_ids(record):
         return {record.owner_id, record.created_by_id}
     if isinstance(record, Visit):
         return {record.owner_id, *(user.id for user in record.users)}
+    if isinstance(record, MeetingRequest):  # the organizer, or whoever looks after the invitee
+        return {record.event.owner_id, record.requested.organization.owner_id}
     if isinstance(record, Match):
         return {record.owner_id, record.basque.owner_id, record.mie.owner_id}
     return {record.owner_id}

@@ -4,6 +4,7 @@ from crm.accounts.models import User
 from crm.actions.models import Action
 from crm.audit.models import AuditEvent
 from crm.contacts.models import Contact
+from crm.events.models import B2BMeeting, Event, MeetingRequest, Participant
 from crm.guide.models import GuidePage
 from crm.matching.models import Decline, Match, StageChange
 from crm.meetings.models import Meeting
@@ -16,14 +17,18 @@ __all__ = [
     "Action",
     "Agreement",
     "AuditEvent",
+    "B2BMeeting",
     "Contact",
     "Decline",
+    "Event",
     "GuidePage",
     "Match",
     "Meeting",
+    "MeetingRequest",
     "Organization",
     "OrganizationLink",
     "OutboxMessage",
+    "Participant",
     "SchedulerHeartbeat",
     "Sector",
     "StageChange",

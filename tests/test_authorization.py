@@ -14,6 +14,7 @@ from crm.accounts.models import Role, User
 from crm.audit.models import AuditEvent
 from crm.authorization import MATRIX, PUBLIC, OwnRecords
 from crm.extensions import db
+from tests.events.factories import event_record
 from tests.visits.factories import make_stop, make_visit
 
 ROLES = [None, *Role]  # None: not signed in
@@ -72,6 +73,10 @@ def build(records, make_user, app):
             "record_id": lambda: trashed_org(owner),
             "message_id": lambda: outbox_row(owner),
             "match_id": lambda: match_of(owner, org),
+            "event_id": lambda: event_record(app, owner, org, "event"),
+            "participant_id": lambda: event_record(app, owner, org, "participant"),
+            "request_id": lambda: event_record(app, owner, org, "request"),
+            "b2b_id": lambda: event_record(app, owner, org, "b2b"),
             "visit_id": lambda: make_visit(app, owner, org),
             "stop_id": lambda: make_stop(app, owner, org),
             "agreement_id": lambda: programme_record(owner, "agreement"),

@@ -6,13 +6,16 @@ from datetime import date
 
 from sqlalchemy import extract, func, select
 
+from crm.events.models import Event, Participant, Registration
 from crm.extensions import db
 from crm.matching.models import PIPELINE, Match, Stage, StageChange
 from crm.meetings.models import Meeting, meeting_organizations
 from crm.organizations.models import organization_sectors
 from crm.programme.models import Agreement, SuccessStory, agreement_sectors, story_organizations
+from crm.visits.models import Direction, Visit
 
 EXPLORING_OR_BEYOND = PIPELINE[PIPELINE.index(Stage.EXPLORING) :]
+TOOK_PART = [Registration.REGISTERED, Registration.ATTENDED]
 
 
 @dataclass(frozen=True)
@@ -64,8 +67,8 @@ def in_sector(organization_column, sector_id):
     )
 
 
-def series(sector_id=None):
-    """Every figure of the dashboard, per quarter: {name: {Quarter: count}}."""
+def series(today, sector_id=None):
+    """Every figure of the dashboard, per quarter: {name: {Quarter: count}}, and the totals."""
     meeting_filter = [Meeting.deleted_at.is_(None)]
     match_filter = [Match.deleted_at.is_(None)]
     story_filter = [SuccessStory.deleted_at.is_(None)]
@@ -100,16 +103,44 @@ def series(sector_id=None):
         StageChange.to_stage == Stage.EXPLORING,
         StageChange.match_id.in_(select(Match.id).where(*match_filter)),
     )
+    event_filter = [Event.deleted_at.is_(None), Event.start_date <= today]
+    participant_filter = [Participant.status.in_(TOOK_PART)]
+    visit_filter = [Visit.deleted_at.is_(None)]
+    if sector_id:
+        participant_filter.append(in_sector(Participant.organization_id, sector_id))
+        event_filter.append(Event.id.in_(select(Participant.event_id).where(*participant_filter)))
+        visit_filter.append(in_sector(Visit.lead_organization_id, sector_id))
+    companies = set()
+    for basque_id, mie_id in db.session.execute(
+        select(Match.basque_id, Match.mie_id).where(
+            Match.stage.in_(EXPLORING_OR_BEYOND), *match_filter
+        )
+    ):
+        companies.update((basque_id, mie_id))
+    took_part = (
+        select(Participant.organization_id)
+        .join(Event, Event.id == Participant.event_id)
+        .where(*event_filter, *participant_filter)
+        .subquery()
+    )
     return {
+        "events": per_quarter(Event.start_date, *event_filter),
+        "visits_to_mie": per_quarter(
+            Visit.start_date, Visit.direction == Direction.TO_MIE, *visit_filter
+        ),
+        "visits_to_basque_country": per_quarter(
+            Visit.start_date, Visit.direction == Direction.TO_BASQUE_COUNTRY, *visit_filter
+        ),
         "meetings": per_quarter(Meeting.starts_at, *meeting_filter),
         "exploring": exploring,
         "stories": per_quarter(SuccessStory.achieved_on, *story_filter),
         "agreements": per_quarter(Agreement.signed_on, *agreement_filter),
     }, {
-        "exploring_now": db.session.scalar(
-            select(func.count())
-            .select_from(Match)
-            .where(Match.stage.in_(EXPLORING_OR_BEYOND), *match_filter)
+        "companies_exploring": len(companies),
+        "events_held": db.session.scalar(
+            select(func.count()).select_from(Event).where(*event_filter)
         ),
-        "matches": db.session.scalar(select(func.count()).select_from(Match).where(*match_filter)),
+        "organizations_in_events": db.session.scalar(
+            select(func.count(func.distinct(took_part.c.organization_id)))
+        ),
     }

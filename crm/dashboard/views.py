@@ -13,6 +13,9 @@ from crm.organizations.models import Sector
 bp = Blueprint("dashboard", __name__, url_prefix="/programme")
 SHOWN_QUARTERS = 6
 TITLES = {
+    "events": _l("B2B events held"),
+    "visits_to_mie": _l("Visits Basque Country → Mie"),
+    "visits_to_basque_country": _l("Visits Mie → Basque Country"),
     "meetings": _l("Meetings logged"),
     "exploring": _l("Matches that reached “exploring”"),
     "stories": _l("Success stories"),
@@ -37,7 +40,7 @@ def index():
         first, last = last, first
     period = quarters(first, last)[:40]  # ten years at most on one page
     sector = int_arg("sector", None, 1, 2**31 - 1)
-    figures, now = series(sector)
+    figures, now = series(now_utc().date(), sector)
     charts = [
         {
             "key": key,

@@ -82,6 +82,8 @@ def nav_items():
         ("organizations.index", _l("Organizations")),
         ("contacts.index", _l("Contacts")),
         ("meetings.index", _l("Meetings")),
+        ("visits.index", _l("Visits")),
+        ("events.index", _l("B2B events")),
         ("matching.board", _l("Matches")),
         ("dashboard.index", _l("Programme")),
         ("guide.index", _l("Culture")),

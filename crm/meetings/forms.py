@@ -10,6 +10,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional, ValidationE
 
 from crm.actions.models import Priority
 from crm.contacts.models import Contact
+from crm.converters import MAX_ID
 from crm.extensions import db
 from crm.forms import (
     MultiCheckboxField,
@@ -85,7 +86,8 @@ class MeetingForm(FlaskForm):
             for i, name, native in organizations
         ]
         self.attendee_ids.choices = active_user_choices()
-        self.contact_ids.choices = contact_choices(self.organization_ids.data or [])
+        chosen = [i for i in self.organization_ids.data or [] if 0 < i <= MAX_ID]
+        self.contact_ids.choices = contact_choices(chosen)
         for row in self.actions:
             row.owner_id.choices = active_user_choices()
             if row.owner_id.data is None:

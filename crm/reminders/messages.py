@@ -133,11 +133,55 @@ def summary_context(row, user, now):
     }
 
 
+def upcoming(model, row, user, now):
+    """The visit or event of a reminder, if it is still ahead and live, else None."""
+    item = db.session.get(model, row.payload["record"])
+    today = now.astimezone(ZoneInfo(user.timezone)).date()
+    if item is None or item.is_deleted or item.start_date < today:
+        return None
+    return item
+
+
+def visit_context(row, user, now):
+    from crm.visits.models import Visit, visit_users
+
+    visit = upcoming(Visit, row, user, now)
+    still_in = visit is not None and db.session.scalar(
+        select(func.count())
+        .select_from(visit_users)
+        .where(visit_users.c.visit_id == visit.id, visit_users.c.user_id == user.id)
+    )
+    if not still_in:
+        return None
+    subject = _(
+        "Visit on %(date)s: %(title)s",
+        date=format_date(visit.start_date, "medium", locale=user.language),
+        title=visit.title,
+    )
+    return subject, {"visit": visit}
+
+
+def event_context(row, user, now):
+    from crm.events.models import Event
+
+    event = upcoming(Event, row, user, now)
+    if event is None:
+        return None
+    subject = _(
+        "B2B event on %(date)s: %(name)s",
+        date=format_date(event.start_date, "medium", locale=user.language),
+        name=event.name,
+    )
+    return subject, {"event": event}
+
+
 CONTEXTS = {
     Kind.DIGEST: digest_context,
     Kind.ASSIGNMENT: assignment_context,
     Kind.NUDGE: nudge_context,
     Kind.MANAGER_SUMMARY: summary_context,
+    Kind.VISIT: visit_context,
+    Kind.EVENT: event_context,
 }
 
 

@@ -14,10 +14,14 @@ class Kind(LabelledEnum):
     ASSIGNMENT = "assignment"
     NUDGE = "nudge"
     MANAGER_SUMMARY = "manager_summary"
+    VISIT = "visit"
+    EVENT = "event"
 
     @classmethod
     def labels(cls):
         return {
+            cls.VISIT: _l("An institutional visit is coming"),
+            cls.EVENT: _l("A B2B event is coming"),
             cls.DIGEST: _l("Daily digest"),
             cls.ASSIGNMENT: _l("New action for you"),
             cls.NUDGE: _l("A relationship went quiet"),

@@ -12,7 +12,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import literal, or_, select, union
 from sqlalchemy.dialects import postgresql, sqlite
 
 from crm.accounts.models import User
@@ -68,25 +68,27 @@ def enqueue(rows, now):
 def new_keys(candidates, kind, since):
     """The candidate keys that no outbox row holds yet.
 
-    One query, whatever the number of candidates: rows of ``kind`` written since ``since``
-    (the oldest moment a row for any of these candidates could have been written).
+    One query, whatever the number of candidates: rows of ``kind`` (None: any) written since
+    ``since`` (the oldest moment a row for any of these candidates could have been written).
     """
     if not candidates:
         return []
-    found = set(
-        db.session.scalars(
-            select(OutboxMessage.dedupe_key).where(
-                OutboxMessage.kind == kind, OutboxMessage.created_at >= since
-            )
-        )
-    )
+    recent = select(OutboxMessage.dedupe_key).where(OutboxMessage.created_at >= since)
+    if kind is not None:
+        recent = recent.where(OutboxMessage.kind == kind)
+    found = set(db.session.scalars(recent))
     return [key for key in candidates if key not in found]
 
 
 def plan(now):
     """Write every reminder due at ``now`` to the outbox; return how many rows were added."""
     users = db.session.scalars(select(User).where(User.active)).all()
-    return plan_digests(now, users) + plan_nudges(now, users) + plan_summaries(now, users)
+    return (
+        plan_digests(now, users)
+        + plan_nudges(now, users)
+        + plan_summaries(now, users)
+        + plan_programme(now, users)
+    )
 
 
 def plan_digests(now, users):
@@ -228,3 +230,54 @@ def assignment_notice(action, *, actor, now):
         "payload": {"action": action.id, "by": actor.id if actor else None},
     }
     return enqueue([row], now)
+
+
+# Visits and B2B events: a reminder 7 days and 1 day before, at each participant's morning.
+# A pass that missed the exact day still sends it later in the window: never lost, once.
+WINDOWS = (("d7", 7, 2), ("d1", 1, 1))  # (name, from days before, to days before)
+
+
+def programme_participants():
+    """(kind, record id, start date, user id) of upcoming visits and events, in two queries."""
+    from crm.events.models import Event, Participant
+    from crm.visits.models import Visit, visit_users
+
+    visits = (
+        select(literal(Kind.VISIT.value), Visit.id, Visit.start_date, visit_users.c.user_id)
+        .join(visit_users, visit_users.c.visit_id == Visit.id)
+        .where(Visit.deleted_at.is_(None))
+    )
+    owners = (
+        select(literal(Kind.EVENT.value), Event.id, Event.start_date, Organization.owner_id)
+        .join(Participant, Participant.event_id == Event.id)
+        .join(Organization, Organization.id == Participant.organization_id)
+        .where(Event.deleted_at.is_(None), Organization.owner_id.is_not(None))
+    )
+    organizers = select(
+        literal(Kind.EVENT.value), Event.id, Event.start_date, Event.owner_id
+    ).where(Event.deleted_at.is_(None), Event.owner_id.is_not(None))
+    return db.session.execute(union(visits, owners, organizers)).all()
+
+
+def plan_programme(now, users):
+    mornings = dict(((user.id, local) for user, local in in_morning(now, users, set(range(1, 8)))))
+    candidates = {}
+    for kind, record_id, start, user_id in programme_participants():
+        local = mornings.get(user_id)
+        if local is None:
+            continue
+        days_before = (start - local.date()).days
+        for name, first, last in WINDOWS:
+            if last <= days_before <= first:
+                key = f"{kind}:{record_id}:{user_id}:{name}"
+                candidates[key] = {"recipient_id": user_id, "kind": kind, "id": record_id}
+    rows = [
+        {
+            "dedupe_key": key,
+            "kind": candidates[key]["kind"],
+            "recipient_id": candidates[key]["recipient_id"],
+            "payload": {"record": candidates[key]["id"]},
+        }
+        for key in new_keys(candidates, None, now - timedelta(days=8))
+    ]
+    return enqueue(rows, now)

@@ -6,12 +6,21 @@ from crm.actions.models import Action
 from crm.audit.services import record
 from crm.clock import now_utc
 from crm.contacts.models import Contact
+from crm.events.models import Event
 from crm.extensions import db
 from crm.meetings.models import Meeting
 from crm.organizations.models import Organization
 from crm.organizations.services import refresh_last_contact
+from crm.visits.models import Visit
 
-KINDS = {"organization": Organization, "contact": Contact, "meeting": Meeting, "action": Action}
+KINDS = {
+    "organization": Organization,
+    "contact": Contact,
+    "meeting": Meeting,
+    "action": Action,
+    "visit": Visit,
+    "event": Event,
+}
 # Matches are closed with a reason rather than deleted: their history is the programme's record.
 ENTITY_TYPES = {model: name for name, model in KINDS.items()}
 

@@ -47,7 +47,7 @@ def test_manager_accepts_a_proposal_and_the_dashboard_counts_it(
     page.get_by_role("button", name="Sign in").click()
 
     page.get_by_role("link", name="Programme").click()
-    expect(page.locator("#figure-exploring-now")).to_have_text("0")
+    expect(page.locator("#figure-companies-exploring")).to_have_text("0")
 
     page.goto(f"{live_server}/organizations/{basque}")
     page.get_by_role("link", name="Find partners").click()
@@ -60,5 +60,5 @@ def test_manager_accepts_a_proposal_and_the_dashboard_counts_it(
     expect(page.get_by_role("status")).to_contain_text("Exploring")
 
     page.get_by_role("link", name="Programme").click()
-    expect(page.locator("#figure-exploring-now")).to_have_text("1")
+    expect(page.locator("#figure-companies-exploring")).to_have_text("2")
     expect(page.locator("#figure-exploring")).to_have_text("1")

@@ -120,13 +120,13 @@ def test_the_dashboard_counts_what_the_records_hold(app, client, login, records,
     records.meeting(manager, [basque, mie], starts_at=datetime(2026, 11, 2, 9, tzinfo=UTC))
     records.meeting(manager, [basque], starts_at=datetime(2026, 5, 2, 9, tzinfo=UTC))
     before = figures(client)
-    assert before["meetings"] == 2 and before["exploring-now"] == 0
+    assert before["meetings"] == 2 and before["companies-exploring"] == 0
     client.post("/matching/accept", data={"basque_id": basque, "mie_id": mie})
     with app.app_context():
         match_id = db.session.scalars(select(Match.id)).one()
     client.post(f"/matching/{match_id}/stage", data={"stage": "exploring"})
     after = figures(client)
-    assert after["exploring-now"] == 1 and after["exploring"] == 1
+    assert after["companies-exploring"] == 2 and after["exploring"] == 1
     assert figures(client, "?from=2026-Q4&to=2026-Q4")["meetings"] == 1
     assert figures(client, "?sector=9")["meetings"] == 0
 
@@ -134,7 +134,7 @@ def test_the_dashboard_counts_what_the_records_hold(app, client, login, records,
 def test_the_dashboard_draws_its_charts_as_svg(client, login):
     login()
     page = client.get("/programme/?from=2026Q1&to=2026Q4").get_data(as_text=True)
-    assert page.count("<svg") == 4 and "2026 Q3" in page and "<script" not in page.split("<main")[1]
+    assert page.count("<svg") == 7 and "2026 Q3" in page and "<script" not in page.split("<main")[1]
 
 
 def test_the_dashboard_query_count_does_not_grow_with_records(
