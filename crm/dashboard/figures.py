@@ -10,7 +10,7 @@ from crm.events.models import Event, Participant, Registration
 from crm.extensions import db
 from crm.matching.models import PIPELINE, Match, Stage, StageChange
 from crm.meetings.models import Meeting, meeting_organizations
-from crm.organizations.models import organization_sectors
+from crm.organizations.models import Kind, Organization, organization_sectors
 from crm.programme.models import Agreement, SuccessStory, agreement_sectors, story_organizations
 from crm.visits.models import Direction, Visit
 
@@ -105,7 +105,7 @@ def series(today, sector_id=None):
     )
     event_filter = [Event.deleted_at.is_(None), Event.start_date <= today]
     participant_filter = [Participant.status.in_(TOOK_PART)]
-    visit_filter = [Visit.deleted_at.is_(None)]
+    visit_filter = [Visit.deleted_at.is_(None), Visit.start_date <= today]
     if sector_id:
         participant_filter.append(in_sector(Participant.organization_id, sector_id))
         event_filter.append(Event.id.in_(select(Participant.event_id).where(*participant_filter)))
@@ -117,6 +117,11 @@ def series(today, sector_id=None):
         )
     ):
         companies.update((basque_id, mie_id))
+    companies = db.session.scalar(  # companies only: clusters and universities explore too
+        select(func.count())
+        .select_from(Organization)
+        .where(Organization.id.in_(companies), Organization.kind == Kind.COMPANY)
+    )
     took_part = (
         select(Participant.organization_id)
         .join(Event, Event.id == Participant.event_id)
@@ -136,7 +141,7 @@ def series(today, sector_id=None):
         "stories": per_quarter(SuccessStory.achieved_on, *story_filter),
         "agreements": per_quarter(Agreement.signed_on, *agreement_filter),
     }, {
-        "companies_exploring": len(companies),
+        "companies_exploring": companies,
         "events_held": db.session.scalar(
             select(func.count()).select_from(Event).where(*event_filter)
         ),

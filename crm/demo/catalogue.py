@@ -23,6 +23,8 @@ class DemoOrganization(NamedTuple):
     description: str
     capabilities: str
     interests: str
+    languages: str | None = None  # working languages, "es,en"; the catalogue leaves them out
+    export_markets: str | None = None
 
 
 COMPANY, ASSOCIATION, CLUSTER = Kind.COMPANY, Kind.ASSOCIATION, Kind.CLUSTER

@@ -83,9 +83,13 @@ PHONE_AREAS = {
     "Bilbao": "944", "Zamudio": "944", "Derio": "944", "Barakaldo": "944", "Bermeo": "946",
     "Amorebieta-Etxano": "946", "Donostia-San Sebastián": "943", "Eibar": "943",
     "Elgoibar": "943", "Azkoitia": "943", "Arrasate-Mondragón": "943",
-    "Vitoria-Gasteiz": "945", "San Adrián": "948",
+    "Vitoria-Gasteiz": "945", "San Adrián": "948", "Azpeitia": "943", "Beasain": "943",
+    "Bergara": "943", "Ermua": "943", "Legazpi": "943", "Oñati": "943", "Ordizia": "943",
+    "Tolosa": "943", "Zumarraga": "943", "Durango": "946", "Gernika-Lumo": "946",
+    "Llodio": "946", "Mungia": "946",
     "Tsu": "592", "Yokkaichi": "593", "Suzuka": "593", "Ise": "596", "Matsusaka": "598",
-    "Kuwana": "594", "Shima": "599", "Nagoya": "52", "Toulouse": "5", "Brussels": "2",
+    "Kuwana": "594", "Shima": "599", "Inabe": "594", "Kameyama": "595", "Iga": "595",
+    "Nabari": "595", "Toba": "599", "Nagoya": "52", "Toulouse": "5", "Brussels": "2",
 }  # fmt: skip
 COUNTRY_CODES = {"ES": "+34", "JP": "+81", "FR": "+33", "BE": "+32"}
 LANDLINE_DIGITS = {"ES": 9, "JP": 9, "FR": 9, "BE": 8}  # of the national number

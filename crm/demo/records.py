@@ -20,19 +20,21 @@ from crm.actions import services as actions
 from crm.actions.models import Action, RepeatUnit, Status
 from crm.contacts import services as contacts
 from crm.demo import people, stories
+from crm.demo.b2b import create_events
 from crm.demo.catalogue import LINKS, ORGANIZATIONS
 from crm.demo.data import DEMO_USERS
+from crm.demo.delegations import DELEGATIONS, create_visits, signing_day
+from crm.demo.pipeline import create_matches
 from crm.demo.programme import load_programme
 from crm.demo.schedule import OFFICE, WEEKS, Org, Schedule, side_of
+from crm.demo.smes import SMES
 from crm.extensions import db
-from crm.matching import services as matching
-from crm.matching.models import PIPELINE, Stage
 from crm.meetings import services as meetings
 from crm.organizations import services as organizations
 from crm.organizations.models import Kind, Organization, Sector
 
 SEED = 2026
-TOTAL_CONTACTS = 80
+TOTAL_CONTACTS = 130
 CADENCES = {
     Kind.COMPANY: (30, 45, 60),
     Kind.TECHNOLOGY_CENTRE: (45, 60, 90),
@@ -101,6 +103,13 @@ class Builder(Schedule):
             for side in ("eu", "jp")
         }
         self.orgs, self.names, self.action_count = [], set(), 0
+        # Visits, events and matches draw from their own generator: what they hold does not
+        # change with the day the demo is loaded, as the meetings' holidays would make it.
+        self.plan_rng = random.Random(SEED + 1)
+        self.matched = set()  # organizations in a match, as the events and screening open them
+        self.delegation_hosts = {
+            d.weeks_ago: frozenset(stop.host for stop in d.stops) for d in DELEGATIONS
+        }
 
     def run(self):
         self.create_organizations()
@@ -111,59 +120,27 @@ class Builder(Schedule):
             self.travel(plan.logged_at)
             meetings.create_meeting(plan.data, actor=plan.logger, new_actions=plan.new_actions)
             self.action_count += len(plan.new_actions)
+        visits = create_visits(self)  # their logged stops' actions are settled with the rest
         self.settle_meeting_actions()
         self.create_standalone_actions()
         self.create_repeating_actions()
-        matches = self.create_matches()
-        programme = load_programme(self, next(u for u in self.users if u.role is Role.MANAGER))
+        events, opened = create_events(self)
+        matches = create_matches(self, opened)
+        manager = next(u for u in self.users if u.role is Role.MANAGER)
+        programme = load_programme(self, manager, signing_day(self))
         self.travel(self.now)
         organizations.refresh_last_contact([org.record.id for org in self.orgs])
         return {
             **programme,
+            **visits,
+            **events,
             "matches": matches,
             "organizations": len(self.orgs),
             "links": len(LINKS),
             "contacts": sum(len(org.contacts) for org in self.orgs),
-            "meetings": len(plans),
+            "meetings": len(plans) + visits["visit meetings"],
             "actions": self.action_count,
         }
-
-    # --- matches ---------------------------------------------------------------------------
-
-    # How far each accepted proposal has come, oldest first: the pipeline a manager reviews.
-    MATCH_STAGES = [
-        Stage.COLLABORATING,
-        Stage.EXPLORING,
-        Stage.ACTIONS_DEFINED,
-        Stage.EXPLORING,
-        Stage.INTRODUCED,
-        Stage.SUGGESTED,
-        Stage.EXPLORING,
-        Stage.INTRODUCED,
-    ]
-
-    def create_matches(self):
-        """Accept the best proposal of a few Basque organizations and move each along."""
-        manager = next(u for u in self.users if u.role is Role.MANAGER)
-        basque = [org.record for org in self.orgs if org.record.region.side == "eu"]
-        created, taken = 0, set()
-        start = self.now - timedelta(days=150)
-        for n, stage in enumerate(self.MATCH_STAGES):
-            self.travel(start + timedelta(days=9 * n))
-            db.session.flush()
-            proposal = next(
-                (p for p in matching.proposals(basque[n].id, limit=5) if p.mie_id not in taken),
-                None,
-            )
-            if proposal is None:
-                continue
-            taken.add(proposal.mie_id)
-            match = matching.accept(proposal.basque_id, proposal.mie_id, actor=manager)
-            for step, next_stage in enumerate(PIPELINE[1 : stage.rank + 1]):
-                self.travel(start + timedelta(days=9 * n + 12 * (step + 1)))
-                matching.move(match, next_stage, actor=manager)
-            created += 1
-        return created
 
     # --- organizations and people -------------------------------------------------------------
 
@@ -171,8 +148,9 @@ class Builder(Schedule):
         sector_ids = dict(db.session.execute(select(Sector.code, Sector.id)).all())
         owners = {side: itertools.cycle(users) for side, users in self.points.items()}
         start = self.now - timedelta(days=7 * WEEKS + 30)
-        copied = ("name", "native_name", "kind", "region", "country", "city", "size")
-        for i, entry in enumerate(ORGANIZATIONS):
+        copied = ("name", "native_name", "kind", "region", "country", "city", "size",
+                  "languages", "export_markets")  # fmt: skip
+        for i, entry in enumerate(ORGANIZATIONS + SMES):
             owner = next(owners[entry.region.side])
             created_at = start + timedelta(hours=5 * i)
             self.travel(created_at)

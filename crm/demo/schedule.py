@@ -83,6 +83,7 @@ class Schedule:
     users: list
     points: dict  # side: the points of contact there
     orgs: list
+    delegation_hosts: dict  # weeks ago: names of the hosts a visit's itinerary calls on
 
     def today(self, user):
         return self.now.astimezone(ZoneInfo(user.timezone)).date()
@@ -182,6 +183,9 @@ class Schedule:
                 story = stories.PLANT_VISIT
             else:
                 story = stories.INSTITUTIONAL_VISIT
+            visited = self.delegation_hosts.get(milestone.weeks_ago, ())
+            if story.kind is MeetingKind.VISIT and host.entry.name in visited:
+                continue  # a stop of the visit's itinerary, logged from there (delegations)
             day = self.weekday(milestone.weeks_ago, logger, days=range(1, 4), event=True)
             plans.append(
                 self.plan(story, [host, guest], logger, attendees, day, FAIR,

@@ -1,5 +1,6 @@
 import click
 from flask import current_app
+from werkzeug.serving import run_simple
 
 from crm.reminders.jobs import build_scheduler
 
@@ -13,6 +14,7 @@ def dev(host, port):
     scheduler = build_scheduler(app, background=True)
     scheduler.start()
     try:
-        app.run(host=host, port=port, use_reloader=False)
+        # Flask refuses app.run() inside a `flask` command; Werkzeug's server is the same one.
+        run_simple(host, port, app, use_reloader=False, threaded=True)
     finally:
         scheduler.shutdown(wait=False)

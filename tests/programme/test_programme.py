@@ -115,8 +115,10 @@ def figures(client, query=""):
 def test_the_dashboard_counts_what_the_records_hold(app, client, login, records, sectors, at):
     at(datetime(2026, 11, 25, 9, tzinfo=UTC))
     manager = login(Role.MANAGER)
-    basque = records.org(manager, name="Ideko", kind=Kind.TECHNOLOGY_CENTRE, sector_ids=[1])
-    mie = records.org(manager, name="Mie University", region="mie", country="JP", sector_ids=[1])
+    basque = records.org(manager, name="Ideko", kind=Kind.COMPANY, sector_ids=[1])
+    mie = records.org(
+        manager, name="Suzuka Parts", kind=Kind.COMPANY, region="mie", country="JP", sector_ids=[1]
+    )
     records.meeting(manager, [basque, mie], starts_at=datetime(2026, 11, 2, 9, tzinfo=UTC))
     records.meeting(manager, [basque], starts_at=datetime(2026, 5, 2, 9, tzinfo=UTC))
     before = figures(client)
