@@ -5,13 +5,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from crm.authorization import can_edit, require_edit
+from crm.events.models import Event
 from crm.extensions import db
 from crm.programme import services
 from crm.programme.forms import AgreementForm, StoryForm
 from crm.programme.models import Agreement, SuccessStory
 from crm.records import EditConflict, check_version
+from crm.visits.models import Visit
 
 bp = Blueprint("programme", __name__, url_prefix="/programme")
+FOLLOWERS_SHOWN = 50
 
 AGREEMENT_LOADED = (
     selectinload(Agreement.parties),
@@ -76,8 +79,26 @@ def agreements():
 @bp.route("/agreements/<id:agreement_id>")
 def agreement(agreement_id):
     item = get_live(Agreement, agreement_id, AGREEMENT_LOADED)
+    visits, events = [], []
+    if item.signed_on:  # what the agreement set in motion: the visits and events since
+        visits = db.session.scalars(
+            select(Visit)
+            .where(Visit.deleted_at.is_(None), Visit.start_date >= item.signed_on)
+            .order_by(Visit.start_date)
+            .limit(FOLLOWERS_SHOWN)
+        ).all()
+        events = db.session.scalars(
+            select(Event)
+            .where(Event.deleted_at.is_(None), Event.start_date >= item.signed_on)
+            .order_by(Event.start_date)
+            .limit(FOLLOWERS_SHOWN)
+        ).all()
     return render_template(
-        "programme/agreement.html", item=item, can_edit=can_edit(current_user, item)
+        "programme/agreement.html",
+        item=item,
+        visits=visits,
+        events=events,
+        can_edit=can_edit(current_user, item),
     )
 
 

@@ -153,3 +153,35 @@ def test_the_dashboard_query_count_does_not_grow_with_records(
     with count_queries() as many:
         client.get("/programme/")
     assert len(few) == len(many)
+
+
+def test_an_agreement_shows_the_visits_and_events_that_followed_it(
+    app, client, login, institutions
+):
+    from datetime import date, time
+
+    from crm.events.models import Event, Host
+    from crm.visits.models import Direction, Visit
+
+    user = login()
+    with app.app_context():
+        db.session.add_all(
+            [
+                Visit(direction=Direction.TO_MIE, title="Before the MoU", owner_id=user.id,
+                      start_date=date(2024, 5, 1), end_date=date(2024, 5, 3)),
+                Visit(direction=Direction.TO_MIE, title="First mission to Mie", owner_id=user.id,
+                      start_date=date(2025, 3, 1), end_date=date(2025, 3, 3)),
+                Event(name="Tsu B2B day", city="Tsu", country=Host.JAPAN, owner_id=user.id,
+                      start_date=date(2025, 6, 1), end_date=date(2025, 6, 1),
+                      session_start=time(9), session_end=time(12)),
+            ]
+        )  # fmt: skip
+        db.session.commit()
+    response = client.post(
+        "/programme/agreements/new",
+        data={"title": "MoU", "status": "signed", "signed_on": "2024-11-12",
+              "party_ids": [str(i) for i in institutions]},
+    )  # fmt: skip
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "First mission to Mie" in page and "Tsu B2B day" in page
+    assert "Before the MoU" not in page
