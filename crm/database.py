@@ -76,3 +76,11 @@ class LabelledEnum(enum.StrEnum):
     @classmethod
     def labels(cls):
         raise NotImplementedError
+
+
+def insert_for(session, table):
+    """An INSERT with ON CONFLICT clauses for the session's database (PostgreSQL or SQLite)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)

@@ -11,6 +11,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import current_app
 
 from crm.clock import now_utc
+from crm.database import insert_for
 from crm.extensions import db
 from crm.reminders.models import SchedulerHeartbeat
 from crm.reminders.planning import plan
@@ -30,10 +31,14 @@ def run_pass(now=None, worker=None):
     enqueued = plan(now)
     db.session.commit()
     counts = send_due(now, worker or worker_name())
-    beat = db.session.get(SchedulerHeartbeat, HEARTBEAT) or SchedulerHeartbeat(name=HEARTBEAT)
-    beat.last_pass_at, beat.enqueued = now, enqueued
-    beat.sent, beat.failed = counts["sent"], counts["failed"]
-    db.session.add(beat)
+    beat = {"last_pass_at": now, "enqueued": enqueued, "sent": counts["sent"]}
+    beat["failed"] = counts["failed"]
+    # An upsert: two schedulers finishing a pass at once must not both try to insert the row.
+    db.session.execute(
+        insert_for(db.session, SchedulerHeartbeat.__table__)
+        .values(name=HEARTBEAT, **beat)
+        .on_conflict_do_update(index_elements=["name"], set_=beat)
+    )
     db.session.commit()
     return enqueued, counts
 

@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import literal, or_, select, union
-from sqlalchemy.dialects import postgresql, sqlite
 
 from crm.accounts.models import User
 from crm.actions.models import Action, Status
+from crm.database import insert_for
 from crm.extensions import db
 from crm.meetings.models import Meeting, meeting_attendees
 from crm.organizations.models import Organization
@@ -56,11 +56,11 @@ def enqueue(rows, now):
         row.setdefault("status", Delivery.PENDING.value)
         row.setdefault("payload", {})
         row.update(message_id=message_id(row["dedupe_key"]), next_attempt_at=now, created_at=now)
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table = OutboxMessage.__table__
     statement = (
-        insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(table.c.id)
+        insert_for(db.session, table)
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(table.c.id)
     )
     return len(db.session.execute(statement, rows).all())  # only the rows really inserted
 
