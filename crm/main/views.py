@@ -82,11 +82,8 @@ def nav_items():
         ("organizations.index", _l("Organizations")),
         ("contacts.index", _l("Contacts")),
         ("meetings.index", _l("Meetings")),
-        ("visits.index", _l("Visits")),
-        ("events.index", _l("B2B events")),
-        ("matching.board", _l("Matches")),
+        # Visits, B2B events, matches, agreements, stories and the guide open from here.
         ("dashboard.index", _l("Programme")),
-        ("guide.index", _l("Culture")),
     ]
     if current_user.is_manager:
         items.append(("trash.index", _l("Trash")))
