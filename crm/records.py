@@ -47,6 +47,16 @@ def check_version(record, submitted):
         raise EditConflict(record)
 
 
-def live(query_or_model):
-    """Only records that are not in the trash."""
-    return query_or_model.deleted_at.is_(None)
+def live_or_404(model, record_id, *options):
+    """The record with ``record_id``, loaded with ``options``; 404 if missing or in the trash."""
+    from flask import abort
+    from sqlalchemy import select
+
+    from crm.extensions import db
+
+    item = db.session.scalar(
+        select(model).where(model.id == record_id, model.deleted_at.is_(None)).options(*options)
+    )
+    if item is None:
+        abort(404)
+    return item

@@ -13,7 +13,7 @@ from crm.authorization import require_edit
 from crm.extensions import db
 from crm.listing import choice_arg, int_arg, paginate, query_args, sort_arg
 from crm.matching.services import linked_match
-from crm.records import EditConflict, check_version
+from crm.records import EditConflict, check_version, live_or_404
 from crm.security import safe_next
 from crm.timezones import local_today
 from crm.trash.services import move_to_trash
@@ -30,14 +30,7 @@ SORTS = {
 
 
 def get_live(action_id):
-    action = db.session.scalar(
-        select(Action)
-        .where(Action.id == action_id, Action.deleted_at.is_(None))
-        .options(*Action.listed())
-    )
-    if action is None:
-        abort(404)
-    return action
+    return live_or_404(Action, action_id, *Action.listed())
 
 
 @bp.route("/mine")

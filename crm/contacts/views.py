@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -14,7 +14,7 @@ from crm.contacts.models import Contact
 from crm.extensions import db
 from crm.listing import choice_arg, int_arg, paginate, query_args, sort_arg
 from crm.organizations.models import Organization, Region
-from crm.records import EditConflict, check_version
+from crm.records import EditConflict, check_version, live_or_404
 from crm.search.text import like_pattern
 from crm.timeline import timeline
 from crm.timezones import local_clock, local_today
@@ -31,14 +31,9 @@ SORTS = {
 
 def get_live(contact_id):
     # A contact of an organization in the trash is in the trash with it (crm.trash.services).
-    contact = db.session.scalar(
-        select(Contact)
-        .where(Contact.id == contact_id, Contact.deleted_at.is_(None))
-        .options(selectinload(Contact.organization), selectinload(Contact.owner))
+    return live_or_404(
+        Contact, contact_id, selectinload(Contact.organization), selectinload(Contact.owner)
     )
-    if contact is None:
-        abort(404)
-    return contact
 
 
 def form_class():

@@ -10,20 +10,14 @@ from sqlalchemy.orm import selectinload
 from crm.events.models import B2BMeeting, Event, MeetingRequest, Participant
 from crm.extensions import db
 from crm.organizations.models import Organization
+from crm.records import live_or_404
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 
 
 def get_event(event_id):
     """The live event with its organizer and owner."""
-    event = db.session.scalar(
-        select(Event)
-        .where(Event.id == event_id, Event.deleted_at.is_(None))
-        .options(selectinload(Event.organizer), selectinload(Event.owner))
-    )
-    if event is None:
-        abort(404)
-    return event
+    return live_or_404(Event, event_id, selectinload(Event.organizer), selectinload(Event.owner))
 
 
 def get_participant(participant_id):

@@ -17,6 +17,7 @@ from crm.matching import services
 from crm.matching.models import PIPELINE, STUCK_DAYS, Match, Stage, StageChange
 from crm.meetings.models import Meeting
 from crm.organizations.models import Organization, Region, Sector, organization_sectors
+from crm.records import live_or_404
 from crm.timezones import local_today
 
 bp = Blueprint("matching", __name__, url_prefix="/matching")
@@ -28,12 +29,7 @@ LOADED = (
 
 
 def get_live(match_id):
-    match = db.session.scalar(
-        select(Match).where(Match.id == match_id, Match.deleted_at.is_(None)).options(*LOADED)
-    )
-    if match is None:
-        abort(404)
-    return match
+    return live_or_404(Match, match_id, *LOADED)
 
 
 @bp.route("/")

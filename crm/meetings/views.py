@@ -17,7 +17,7 @@ from crm.meetings import services
 from crm.meetings.forms import MeetingForm, contact_choices
 from crm.meetings.models import Meeting, MeetingKind, meeting_organizations
 from crm.organizations.models import Organization, Region
-from crm.records import EditConflict, check_version
+from crm.records import EditConflict, check_version, live_or_404
 from crm.search.text import like_pattern
 from crm.timezones import local_today
 from crm.trash.services import move_to_trash
@@ -33,14 +33,7 @@ LOADED = (
 
 
 def get_live(meeting_id):
-    meeting = db.session.scalar(
-        select(Meeting)
-        .where(Meeting.id == meeting_id, Meeting.deleted_at.is_(None))
-        .options(*LOADED)
-    )
-    if meeting is None:
-        abort(404)
-    return meeting
+    return live_or_404(Meeting, meeting_id, *LOADED)
 
 
 @bp.route("/")

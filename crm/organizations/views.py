@@ -28,7 +28,7 @@ from crm.organizations.models import (
     Sector,
     organization_sectors,
 )
-from crm.records import EditConflict, check_version
+from crm.records import EditConflict, check_version, live_or_404
 from crm.search.text import like_pattern
 from crm.timeline import timeline
 from crm.timezones import local_today
@@ -50,15 +50,7 @@ SORTS = {
 
 
 def get_live(organization_id, *options):
-    """The organization, or 404 when it does not exist or is in the trash."""
-    org = db.session.scalar(
-        select(Organization)
-        .where(Organization.id == organization_id, Organization.deleted_at.is_(None))
-        .options(*options)
-    )
-    if org is None:
-        abort(404)
-    return org
+    return live_or_404(Organization, organization_id, *options)
 
 
 def form_class():

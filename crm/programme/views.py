@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -10,7 +10,7 @@ from crm.extensions import db
 from crm.programme import services
 from crm.programme.forms import AgreementForm, StoryForm
 from crm.programme.models import Agreement, SuccessStory
-from crm.records import EditConflict, check_version
+from crm.records import EditConflict, check_version, live_or_404
 from crm.visits.models import Visit
 
 bp = Blueprint("programme", __name__, url_prefix="/programme")
@@ -26,15 +26,6 @@ STORY_LOADED = (
     selectinload(SuccessStory.match),
     selectinload(SuccessStory.owner),
 )
-
-
-def get_live(model, record_id, options):
-    item = db.session.scalar(
-        select(model).where(model.id == record_id, model.deleted_at.is_(None)).options(*options)
-    )
-    if item is None:
-        abort(404)
-    return item
 
 
 def agreement_url(item):
@@ -78,7 +69,7 @@ def agreements():
 
 @bp.route("/agreements/<id:agreement_id>")
 def agreement(agreement_id):
-    item = get_live(Agreement, agreement_id, AGREEMENT_LOADED)
+    item = live_or_404(Agreement, agreement_id, *AGREEMENT_LOADED)
     visits, events = [], []
     if item.signed_on:  # what the agreement set in motion: the visits and events since
         visits = db.session.scalars(
@@ -112,7 +103,7 @@ def new_agreement():
 
 @bp.route("/agreements/<id:agreement_id>/edit", methods=["GET", "POST"])
 def edit_agreement(agreement_id):
-    item = get_live(Agreement, agreement_id, AGREEMENT_LOADED)
+    item = live_or_404(Agreement, agreement_id, *AGREEMENT_LOADED)
     require_edit(item)
     form = AgreementForm(
         obj=item,
@@ -139,7 +130,7 @@ def stories():
 
 @bp.route("/stories/<id:story_id>")
 def story(story_id):
-    item = get_live(SuccessStory, story_id, STORY_LOADED)
+    item = live_or_404(SuccessStory, story_id, *STORY_LOADED)
     return render_template("programme/story.html", item=item, can_edit=can_edit(current_user, item))
 
 
@@ -151,7 +142,7 @@ def new_story():
 
 @bp.route("/stories/<id:story_id>/edit", methods=["GET", "POST"])
 def edit_story(story_id):
-    item = get_live(SuccessStory, story_id, STORY_LOADED)
+    item = live_or_404(SuccessStory, story_id, *STORY_LOADED)
     require_edit(item)
     form = StoryForm(obj=item, data={"organization_ids": [o.id for o in item.organizations]})
     return edit_page(item, form, services.save_story, "programme/story_form.html", story_url)

@@ -12,7 +12,7 @@ from crm.authorization import can_edit, require_edit
 from crm.contacts.models import Contact
 from crm.extensions import db
 from crm.listing import choice_arg, int_arg, paginate, query_args
-from crm.records import EditConflict, check_version
+from crm.records import EditConflict, check_version, live_or_404
 from crm.timezones import local_today
 from crm.trash.services import move_to_trash
 from crm.visits import services
@@ -29,12 +29,7 @@ ITINERARY = selectinload(Visit.stops).options(
 
 
 def get_live(visit_id, *options):
-    visit = db.session.scalar(
-        select(Visit).where(Visit.id == visit_id, Visit.deleted_at.is_(None)).options(*options)
-    )
-    if visit is None:
-        abort(404)
-    return visit
+    return live_or_404(Visit, visit_id, *options)
 
 
 def get_stop(stop_id):
