@@ -7,6 +7,7 @@ refused file is never stored. The checks look at the content, never at the file'
 import codecs
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -43,6 +44,7 @@ SIGNATURES = {
     b"7z\xbc\xaf": "archive",
     b"Rar!": "archive",
 }
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 _BINARY_CONTROL = frozenset(chr(c) for c in range(32) if chr(c) not in "\t\n\r\x0c")
 
 
@@ -109,6 +111,8 @@ def decode(data, choice="auto"):
             text = data.decode(name)
         except UnicodeDecodeError:
             continue
+        if choice == "auto" and name == "cp932" and _PRIVATE_USE.search(text):
+            continue  # Western bytes (é, ñ) read as Shift_JIS land in its user-defined area
         _check_text(text)
         return text, name
     if choice == "auto":
@@ -218,7 +222,7 @@ def _xlsx_cells(data):
         try:
             sheet = workbook.worksheets[0]
             cells = [
-                (number, [_xlsx_text(value) for value in values])
+                (number, _trimmed([_xlsx_text(value) for value in values]))
                 for number, values in enumerate(
                     _checked(sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True)), start=1
                 )
@@ -235,6 +239,13 @@ def _xlsx_cells(data):
             )
         ) from None
     return _split_header(cells)
+
+
+def _trimmed(cells):
+    """A row without its trailing empty cells (openpyxl pads every row to ``max_col``)."""
+    while cells and cells[-1] == "":
+        cells.pop()
+    return cells
 
 
 def _xlsx_text(value):
