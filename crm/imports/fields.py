@@ -205,7 +205,6 @@ CONTACT_FIELDS = (
         _l("Job title"),
         (
             "job title",
-            "title",
             "position",
             "organization title",
             "organization 1 - title",

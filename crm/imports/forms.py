@@ -42,13 +42,15 @@ def mapping_form(kind, headers, user, **kwargs):
     ]
 
     class MappingForm(FlaskForm):
-        match_by = SelectField(_l("Recognise existing records by"), choices=list(
-            MATCH_KEYS[kind].items()))  # fmt: skip
+        match_by = SelectField(
+            _l("Recognise existing records by"),
+            choices=[SelectChoice(key, label) for key, label in MATCH_KEYS[kind].items()],
+        )
         on_match = RadioField(
             _l("When a row matches a record already in Zubia"),
             choices=[
-                ("update", _l("Update it with the file's non-empty cells")),
-                ("skip", _l("Leave it as it is and skip the row")),
+                SelectChoice("update", _l("Update it with the file's non-empty cells")),
+                SelectChoice("skip", _l("Leave it as it is and skip the row")),
             ],
             default="update",
         )
@@ -59,7 +61,9 @@ def mapping_form(kind, headers, user, **kwargs):
             description=_l("Otherwise a row whose organization is not in Zubia is skipped."),
         )
         MappingForm.new_region = SelectField(
-            _l("Region of the organizations created"), choices=enum_choices(Region)
+            _l("Region of the organizations created"),
+            choices=enum_choices(Region),
+            default=Region.BASQUE_COUNTRY.value,
         )
     for index, header in enumerate(headers):
         setattr(MappingForm, f"column_{index}", SelectField(header, choices=choices, default=""))

@@ -230,10 +230,9 @@ def write_versioned(model, names, params, now, **fixed):
         update(table)
         .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
         .values(
-            {name: bindparam(f"b_{name}") for name in names},
-            **fixed,
-            version=table.c.version + 1,
-            updated_at=now,
+            {name: bindparam(f"b_{name}") for name in names}
+            | fixed
+            | {"version": table.c.version + 1, "updated_at": now}
         )
     )
     result = db.session.execute(statement, params)

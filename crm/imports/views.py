@@ -12,7 +12,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import literal, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
@@ -293,14 +293,22 @@ def confirm(run_id):
     return redirect(url_for("imports.report", run_id=run.id))
 
 
+def record_names(kind, ids):
+    """{id: name} of the records of one page of the report: one query."""
+    if kind is ImportKind.ORGANIZATION:
+        columns = (Organization.id, Organization.deleted_at, Organization.name, literal(""))
+    else:
+        columns = (Contact.id, Contact.deleted_at, Contact.given_name, Contact.family_name)
+    rows = db.session.execute(select(*columns).where(columns[0].in_(ids))) if ids else []
+    return {
+        record_id: (" ".join(n for n in names if n), deleted_at)
+        for record_id, deleted_at, *names in rows
+    }
+
+
 def changes_statement(run):
-    model = Organization if run.kind is ImportKind.ORGANIZATION else Contact
-    name = (
-        (Organization.name,) if model is Organization else (Contact.given_name, Contact.family_name)
-    )
     return (
-        select(ImportChange, model.deleted_at, *name)
-        .outerjoin(model, model.id == ImportChange.entity_id)
+        select(ImportChange)
         .where(ImportChange.run_id == run.id, ImportChange.entity_type == run.kind.value)
         .order_by(ImportChange.row_number, ImportChange.id)
     )
@@ -325,8 +333,9 @@ def report(run_id):
         PREVIEW_PER_PAGE,
         len(run.skipped),
     )
+    names = record_names(run.kind, [change.entity_id for change in changes.items])
     return render_template(
-        "imports/report.html", run=run, changes=changes, skipped=skipped, form=ConfirmForm()
+        "imports/report.html", run=run, changes=changes, names=names, skipped=skipped
     )
 
 
@@ -334,22 +343,31 @@ def report(run_id):
 def report_csv(run_id):
     run = get_run(run_id)
     if run.status in (RunStatus.UPLOADED, RunStatus.PREVIEWED):
-        abort(404)
+        return redirect(url_for("imports.mapping", run_id=run.id))
+
+    kind, skipped = (
+        run.kind,
+        run.skipped,
+    )  # csv_response commits: the run's attributes expire before streaming
+    statement = changes_statement(run)
 
     def rows():
-        for change, _deleted_at, *name in db.session.execute(changes_statement(run)):
-            yield (
-                change.row_number,
-                _("created") if change.created else _("updated"),
-                change.entity_id,
-                " ".join(n for n in name if n),
-                "",
+        changes = db.session.execute(
+            statement.with_only_columns(
+                ImportChange.row_number, ImportChange.created, ImportChange.entity_id
             )
-        for number, reasons in run.skipped:
+        ).all()
+        for start in range(0, len(changes), 1000):
+            batch = changes[start : start + 1000]
+            names = record_names(kind, [entity_id for _n, _c, entity_id in batch])
+            for number, created, entity_id in batch:
+                outcome = _("created") if created else _("updated")
+                yield number, outcome, entity_id, names.get(entity_id, ("", None))[0], ""
+        for number, reasons in skipped:
             yield number, _("skipped"), None, "", reasons
 
     header = [_("Row"), _("Outcome"), _("Record id"), _("Name"), _("Reasons")]
-    return csv_response(f"import-{run.id}", header, rows(), filters={"import_run": run.id})
+    return csv_response(f"import-{run_id}", header, rows(), filters={"import_run": run_id})
 
 
 @bp.route("/<id:run_id>/revert", methods=["GET", "POST"])

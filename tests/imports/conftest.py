@@ -64,8 +64,8 @@ def mapping_post(client, run_id, columns=None, **options):
     """Submit the mapping page as prefilled, with ``columns`` {index: field} changed."""
     page = client.get(f"/imports/{run_id}/mapping").get_data(as_text=True)
     data = {}
-    for index, (name, select_html) in enumerate(
-        re.findall(r'<select[^>]*name="(column_\d+)"[^>]*>(.*?)</select>', page, re.DOTALL)
+    for name, select_html in re.findall(
+        r'<select[^>]*name="(column_\d+)"[^>]*>(.*?)</select>', page, re.DOTALL
     ):
         found = re.search(r'<option selected value="([^"]*)"', select_html)
         data[name] = found.group(1) if found else ""

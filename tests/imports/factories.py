@@ -8,7 +8,10 @@ from crm.imports import services, storage
 from crm.imports.models import ImportKind
 from crm.imports.reading import read_table
 
-SMALL_CSV = b"Organization,First Name,Last Name,E-mail Address\r\nMie University,Taro,Yamada,t@mie.example\r\n"
+SMALL_CSV = (
+    b"Organization,First Name,Last Name,E-mail Address\r\n"
+    b"Mie University,Taro,Yamada,t@mie.example\r\n"
+)
 
 
 def import_run(app, owner, data=SMALL_CSV, kind=ImportKind.CONTACT):
