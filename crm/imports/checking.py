@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import ValidationError
 
@@ -146,28 +147,43 @@ class Checker:
         self.kind = kind
         self.columns = {int(index): name for index, name in columns.items() if name}
         self.options = options
-        self.actor = actor
+        self.actor = getattr(actor, "_get_current_object", lambda: actor)()  # not a proxy
         self.labels = {f.name: str(f.label) for f in FIELDS[kind]}
         form_class, names = FORM_FIELDS[kind]
         self.form = FormFields(form_class, names)
         self.words = Vocabulary(with_users="owner" in self.columns.values())
+        self.phones = {}  # (field, text, country) -> (E.164 value, error)
 
     def problem(self, row, name, message):
         row.problems.append(f"{self.labels.get(name, name)}: {message}")
 
     def check(self, table):
+        return self.plan(self.clean(table))
+
+    def clean(self, table):
+        """The rows with each cell checked alone, without the database: the costly part.
+
+        The view keeps this result between the preview and the confirmation (``plan`` runs
+        again at the confirmation, since records may have changed meanwhile).
+        """
         rows = [self.read(number, cells) for number, cells in table.rows]
         for row in rows:
             self.clean_common(row)
             if self.kind is ImportKind.ORGANIZATION:
                 self.clean_organization(row)
+            else:
+                self.clean_contact(row)
+        return rows
+
+    def plan(self, rows):
+        """What importing ``rows`` (from ``clean``) would do, given the records in Zubia now."""
         plan = Plan(self.kind, rows, {})
         if self.kind is ImportKind.ORGANIZATION:
             lookups.match_organizations(self, plan)
         else:
             self.resolve_organizations(plan)
             for row in rows:
-                self.clean_contact(row)
+                self.clean_phones(row)
             lookups.match_contacts(self, plan)
         for row in rows:
             if not row.target_id:
@@ -219,25 +235,25 @@ class Checker:
             return None
         found = words.get(search_key(text))
         if found is None:
-            self.problem(row, name, message % {"text": text})
+            self.problem(row, name, str(message) % {"text": text})
         return found
 
     def clean_organization(self, row):
         values = row.values
         if not row.raw.get("name"):
             row.missing.append("name")
-        values["kind"] = self.choice(row, "kind", self.words.kinds, _("unknown kind “%(text)s”."))
-        region = self.choice(row, "region", self.words.regions, _("unknown region “%(text)s”."))
+        values["kind"] = self.choice(row, "kind", self.words.kinds, _l("unknown kind “%(text)s”."))
+        region = self.choice(row, "region", self.words.regions, _l("unknown region “%(text)s”."))
         values["region"] = region
         if "region" not in row.raw:
             row.missing.append("region")
         country = self.choice(
-            row, "country", self.words.countries, _("unknown country “%(text)s”.")
+            row, "country", self.words.countries, _l("unknown country “%(text)s”.")
         )
         values["country"] = country or REGION_COUNTRIES.get(region)
         if "country" not in row.raw and region and not values["country"]:
             row.missing.append("country")
-        values["size"] = self.choice(row, "size", self.words.sizes, _("unknown size “%(text)s”."))
+        values["size"] = self.choice(row, "size", self.words.sizes, _l("unknown size “%(text)s”."))
         if row.raw.get("sectors"):
             row.sector_ids = []
             for word in SEPARATORS.split(row.raw["sectors"]):
@@ -320,24 +336,34 @@ class Checker:
                 row.missing.append(name)
         japanese = CJK.search((values.get("family_name") or "") + (values.get("given_name") or ""))
         values["name_order"] = NameOrder.JAPANESE if japanese else NameOrder.WESTERN
-        for name in ("phone", "mobile"):
-            if raw.get(name):
-                value, error = self.form.clean(name, raw[name])
-                try:
-                    values[name] = e164(value, getattr(row, "country", None)) if value else None
-                except ValidationError as invalid:
-                    error = str(invalid)
-                if error:
-                    self.problem(row, name, error)
         values["language"] = self.choice(
-            row, "language", self.words.languages, _("unknown language “%(text)s”.")
+            row, "language", self.words.languages, _l("unknown language “%(text)s”.")
         )
         values["timezone"] = self.choice(
-            row, "timezone", self.words.timezones, _("unknown time zone “%(text)s”.")
+            row, "timezone", self.words.timezones, _l("unknown time zone “%(text)s”.")
         )
         for name in ("language", "timezone"):
             if values[name] is None:
                 del values[name]
+
+    def clean_phones(self, row):
+        """Phone numbers, read in the country of the row's organization (known only now)."""
+        for name in ("phone", "mobile"):
+            text = row.raw.get(name)
+            if not text:
+                continue
+            key = (name, text, row.country)
+            if key not in self.phones:  # the confirmation reuses the preview's results
+                value, error = self.form.clean(name, text)
+                try:
+                    value = e164(value, row.country) if value else None
+                except ValidationError as invalid:
+                    error = str(invalid)
+                self.phones[key] = (value, error)
+            value, error = self.phones[key]
+            if error:
+                self.problem(row, name, error)
+            row.values[name] = value
 
     @staticmethod
     def split_name(parts):

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from crm.contacts.models import Contact
@@ -74,7 +75,7 @@ class FileKeys:
             return
         first = self.seen.setdefault((what, key), row.number)
         if first != row.number:
-            self.checker.problem(row, what, message % {"row": first})
+            self.checker.problem(row, what, str(message) % {"row": first})
 
 
 def match_organizations(checker, plan):
@@ -106,9 +107,9 @@ def match_organizations(checker, plan):
                     id=same_name[0],
                 ),
             )
-        file_keys.claim(row, match_by, key, _("same value as row %(row)s of this file."))
+        file_keys.claim(row, match_by, key, _l("same value as row %(row)s of this file."))
         if match_by != "name":
-            file_keys.claim(row, "name", name_key, _("same name as row %(row)s of this file."))
+            file_keys.claim(row, "name", name_key, _l("same name as row %(row)s of this file."))
 
 
 def contact_name_key(values):
@@ -171,10 +172,12 @@ def match_contacts(checker, plan):
                     name=checker.names[other.id], id=other.id,
                     what=_("email") if what == "email" else _("name"),
                 ))  # fmt: skip
-        file_keys.claim(row, match_by, keys[match_by], _("same value as row %(row)s of this file."))
+        file_keys.claim(
+            row, match_by, keys[match_by], _l("same value as row %(row)s of this file.")
+        )
         if match_by != "name" and all(name_key):
             file_keys.claim(row, "family_name", name_key,
-                            _("same name as row %(row)s of this file."))  # fmt: skip
+                            _l("same name as row %(row)s of this file."))  # fmt: skip
 
 
 def plan_updates(checker, plan):

@@ -5,7 +5,7 @@ per set of changed fields, the history and the revert notes in bulk too), all in
 transaction: an import is written whole or not at all.
 """
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from crm.audit.services import plain, record_many
 from crm.clock import now_utc
@@ -99,9 +99,17 @@ def new_columns(kind, values, *, actor, now):
 
 
 def insert_returning_ids(model, rows):
+    """Insert ``rows`` and return their new ids, in the order of ``rows``."""
     if not rows:
         return []
     table = model.__table__
+    if db.session.get_bind().dialect.name == "sqlite":
+        # SQLAlchemy inserts one row per statement to keep RETURNING in order on SQLite. One
+        # executemany instead: SQLite gives each row max(id) + 1, and our transaction holds the
+        # database's only write lock from the first row on, so the new ids are the last ones.
+        db.session.execute(insert(table), rows)
+        last = db.session.scalar(select(func.max(table.c.id)))
+        return list(range(last - len(rows) + 1, last + 1))
     statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     return list(db.session.execute(statement, rows).scalars())
 

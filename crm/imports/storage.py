@@ -2,6 +2,7 @@
 linked to its import run, and deleted after the import or after a day."""
 
 import json
+import pickle
 import re
 import secrets
 from datetime import timedelta
@@ -67,11 +68,29 @@ def read_preview(run, keep, start, count):
         return list(islice(wanted, start, start + count))
 
 
+def save_checked(run, rows, phones):
+    """The preview's cell checks, for the confirmation: a file the server wrote and reads."""
+    with (folder() / f"{run.stored_name}.checked").open("wb") as out:
+        pickle.dump((rows, phones), out, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def load_checked(run):
+    """(rows, phones) saved by ``save_checked``, or None when there are none."""
+    path = folder() / f"{run.stored_name}.checked"
+    if not path.exists():
+        return None
+    with path.open("rb") as saved:
+        return pickle.load(saved)  # noqa: S301 - written by this server under a random name
+
+
+SUFFIXES = ("", ".preview.jsonl", ".checked")
+
+
 def discard(stored_name):
-    """Delete a run's file and its preview (after the commit that no longer needs them)."""
+    """Delete a run's file, preview and checks (after the commit that no longer needs them)."""
     if stored_name:
-        for path in (folder() / stored_name, folder() / f"{stored_name}.preview.jsonl"):
-            path.unlink(missing_ok=True)
+        for suffix in SUFFIXES:
+            (folder() / f"{stored_name}{suffix}").unlink(missing_ok=True)
 
 
 def expire_stale_runs():

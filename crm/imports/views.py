@@ -1,3 +1,4 @@
+import pickle
 from math import ceil
 
 from flask import (
@@ -167,8 +168,12 @@ def mapping(run_id):
         options = {name: form[name].data for name in ("match_by", "on_match",
                    "create_organizations", "new_region") if name in form}  # fmt: skip
         columns = columns_from(form, headers)
-        plan = Checker(run.kind, columns, options, current_user).check(table)
+        checker = Checker(run.kind, columns, options, current_user)
+        rows = checker.clean(table)
+        frozen = pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)  # before plan() adds to it
+        plan = checker.plan(rows)
         write_preview(run, plan)
+        storage.save_checked(run, pickle.loads(frozen), checker.phones)  # noqa: S301 - ours
         run.encoding = table.encoding
         run.mapping = {
             "headers": headers,
@@ -264,16 +269,22 @@ def confirm(run_id):
     form = ConfirmForm()
     if run.status is not RunStatus.PREVIEWED or not form.validate_on_submit():
         return redirect(url_for("imports.mapping", run_id=run.id))
+    saved = run.mapping
+    checker = Checker(run.kind, saved["columns"], saved, current_user)
     try:
-        table = storage.load(run)
+        checked = storage.load_checked(run)
+        if checked is None:
+            rows = checker.clean(storage.load(run))
+        else:
+            rows, checker.phones = checked
     except storage.FileGone:
         return file_gone(run)
     except FileRefused as refused:  # cannot happen to a file that was read before; be clear
         flash(refused.message, "danger")
         return redirect(url_for("imports.mapping", run_id=run.id))
-    saved = run.mapping
-    # Checked again: records may have been added or edited since the preview.
-    plan = Checker(run.kind, saved["columns"], saved, current_user).check(table)
+    # The cells were checked for the preview; what they match is decided again, as records
+    # may have been added or edited since.
+    plan = checker.plan(rows)
     stored = run.stored_name
     try:
         services.apply(run, plan, actor=current_user)
