@@ -68,10 +68,10 @@ def read_preview(run, keep, start, count):
         return list(islice(wanted, start, start + count))
 
 
-def save_checked(run, rows, phones):
-    """The preview's cell checks, for the confirmation: a file the server wrote and reads."""
+def save_checked(run, frozen_rows, phones):
+    """The preview's cell checks (rows pickled before ``plan``), for the confirmation."""
     with (folder() / f"{run.stored_name}.checked").open("wb") as out:
-        pickle.dump((rows, phones), out, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((frozen_rows, phones), out, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def load_checked(run):
@@ -79,8 +79,10 @@ def load_checked(run):
     path = folder() / f"{run.stored_name}.checked"
     if not path.exists():
         return None
+    # Written by this server, under a name it generated, in its own instance folder.
     with path.open("rb") as saved:
-        return pickle.load(saved)  # noqa: S301 - written by this server under a random name
+        frozen_rows, phones = pickle.load(saved)  # noqa: S301
+    return pickle.loads(frozen_rows), phones  # noqa: S301
 
 
 SUFFIXES = ("", ".preview.jsonl", ".checked")
