@@ -96,16 +96,17 @@ def main(argv=None):
         data = csv_file(args.rows)
         client = app.test_client()
         client.post("/login", data={"email": email, "password": PASSWORD})
-        upload_s, response = timed(lambda: client.post(
-            "/imports/new", data={"kind": "contact", "file": (BytesIO(data), "bench.csv"),
-                                  "encoding": "auto"}, content_type="multipart/form-data"))  # fmt: skip
+        upload = {"kind": "contact", "file": (BytesIO(data), "bench.csv"), "encoding": "auto"}
+        upload_s, response = timed(
+            lambda: client.post("/imports/new", data=upload, content_type="multipart/form-data")
+        )
         mapping = response.headers["Location"]
         page = client.get(mapping).get_data(as_text=True)
         assert "Map the columns" in page, page[:500]
-        form = {f"column_{i}": name for i, name in enumerate(
-            ("organization", "given_name", "family_name", "email", "phone", "job_title"))}  # fmt: skip
-        preview_s, response = timed(lambda: client.post(
-            mapping, data={**form, "match_by": "email", "on_match": "update", "new_region": "mie"}))  # fmt: skip
+        fields = ("organization", "given_name", "family_name", "email", "phone", "job_title")
+        form = {f"column_{i}": name for i, name in enumerate(fields)}
+        form.update(match_by="email", on_match="update", new_region="mie")
+        preview_s, response = timed(lambda: client.post(mapping, data=form))
         preview = response.headers["Location"]
         page_s, _page = timed(lambda: client.get(preview + "?page=1000"))
         import_s, response = timed(lambda: client.post(preview.replace("/preview", "/confirm")))

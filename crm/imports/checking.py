@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import ValidationError
 
-from crm.contacts.forms import ContactForm, e164
+from crm.contacts.forms import OPTIONAL_TEXT, ContactForm, e164
 from crm.contacts.models import NameOrder
 from crm.imports import lookups
 from crm.imports.fields import FIELDS
@@ -31,6 +31,7 @@ FORMULA = re.compile(r"\s*(=|[+\-@].*[(!|])", re.DOTALL)
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 SEPARATORS = re.compile(r"[;,、，|/]")
 
+CHOICES = ("language", "timezone")  # looked up in the vocabulary, not typed as text
 FORM_FIELDS = {
     ImportKind.ORGANIZATION: (
         OrganizationForm,
@@ -47,19 +48,7 @@ FORM_FIELDS = {
     ),
     ImportKind.CONTACT: (
         ContactForm,
-        (
-            "given_name",
-            "family_name",
-            "second_family_name",
-            "native_name",
-            "reading",
-            "salutation",
-            "job_title",
-            "email",
-            "phone",
-            "mobile",
-            "notes",
-        ),
+        ("given_name", "family_name", *(n for n in OPTIONAL_TEXT if n not in CHOICES)),
     ),
 }
 

@@ -23,6 +23,14 @@ class Field:
     help: object = None
 
 
+OWNER = Field(
+    "owner",
+    _l("Owner (point of contact)"),
+    ("owner", "owner email", "担当者", "responsable"),
+    managers_only=True,
+    help=_l("A user's email or name. Without it, you own what you import."),
+)
+
 ORGANIZATION_FIELDS = (
     Field(
         "name",
@@ -120,13 +128,7 @@ ORGANIZATION_FIELDS = (
         _l("Export markets"),
         ("export markets", "輸出市場", "mercados de exportación"),
     ),
-    Field(
-        "owner",
-        _l("Owner (point of contact)"),
-        ("owner", "owner email", "担当者", "responsable"),
-        managers_only=True,
-        help=_l("A user's email or name. Without it, you own what you import."),
-    ),
+    OWNER,
 )
 
 CONTACT_FIELDS = (
@@ -282,13 +284,7 @@ CONTACT_FIELDS = (
     ),
     Field("timezone", _l("Time zone"), ("time zone", "timezone", "タイムゾーン", "zona horaria")),
     Field("notes", _l("Notes"), ("notes", "note", "memo", "comments", "備考", "メモ", "notas")),
-    Field(
-        "owner",
-        _l("Owner (point of contact)"),
-        ("owner", "owner email", "担当者", "responsable"),
-        managers_only=True,
-        help=_l("A user's email or name. Without it, you own what you import."),
-    ),
+    OWNER,
 )
 
 FIELDS = {ImportKind.ORGANIZATION: ORGANIZATION_FIELDS, ImportKind.CONTACT: CONTACT_FIELDS}

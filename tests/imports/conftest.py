@@ -10,15 +10,6 @@ FILES = Path(__file__).parent / "files"
 
 
 @pytest.fixture
-def sectors(app):
-    from crm.demo.cli import load_sectors
-
-    with app.app_context():
-        load_sectors()
-        db.session.commit()
-
-
-@pytest.fixture
 def partners(records, make_user, sectors):
     """Two organizations the contact files refer to, owned by a point of contact."""
     owner = make_user()
