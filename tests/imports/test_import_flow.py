@@ -397,3 +397,16 @@ def test_preview_pages_cost_the_same_queries_whatever_the_size(
             assert client.get(f"/imports/{run_id}/preview").status_code == 200
         budgets.append(len(queries))
     assert budgets[0] == budgets[1]
+
+
+def test_the_larger_limit_holds_before_the_csrf_check_reads_the_form(make_app, make_user):
+    """CSRFProtect reads the form in a before_request: the import limit must already apply."""
+    from tests.conftest import sign_in
+
+    app = make_app(WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    sign_in(client, make_user().email)  # refused without a CSRF token; the session is enough
+    data = b"Name\n" + b"x" * (11 * 1024 * 1024)
+    response = upload(client, data)
+    assert response.status_code == 400  # the CSRF refusal, not a 413 for the 10 MiB app limit
+    assert b"too big" not in response.data and b"Too large" not in response.data
