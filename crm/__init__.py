@@ -85,6 +85,7 @@ def register_blueprints(app):
     from crm.dashboard.views import bp as dashboard
     from crm.events.views import bp as events
     from crm.guide.views import bp as guide
+    from crm.imports.views import bp as imports
     from crm.main.views import bp as main
     from crm.matching.views import bp as matching
     from crm.meetings.views import bp as meetings
@@ -112,6 +113,7 @@ def register_blueprints(app):
         guide,
         visits,
         events,
+        imports,
     ):
         app.register_blueprint(blueprint)
 

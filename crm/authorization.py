@@ -117,6 +117,15 @@ MATRIX = {
     "events.record_outcome": OWNERS,
     "events.open_match": OWNERS,
     "events.print_schedule": EVERYONE,
+    # Imports: anyone may import; a run is seen only by its importer and managers.
+    "imports.index": EVERYONE,
+    "imports.upload": EVERYONE,
+    "imports.mapping": OWNERS,
+    "imports.preview": OWNERS,
+    "imports.confirm": OWNERS,
+    "imports.report": OWNERS,
+    "imports.report_csv": OWNERS,
+    "imports.revert_run": OWNERS,
 }
 
 

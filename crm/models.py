@@ -6,6 +6,7 @@ from crm.audit.models import AuditEvent
 from crm.contacts.models import Contact
 from crm.events.models import B2BMeeting, Event, MeetingRequest, Participant
 from crm.guide.models import GuidePage
+from crm.imports.models import ImportChange, ImportRun
 from crm.matching.models import Decline, Match, StageChange
 from crm.meetings.models import Meeting
 from crm.organizations.models import Organization, OrganizationLink, Sector
@@ -22,6 +23,8 @@ __all__ = [
     "Decline",
     "Event",
     "GuidePage",
+    "ImportChange",
+    "ImportRun",
     "Match",
     "Meeting",
     "MeetingRequest",

@@ -222,6 +222,16 @@ def at(app):
 
 
 @pytest.fixture
+def sectors(app):
+    """The MoU's sectors, as the demo data loads them."""
+    from crm.demo.cli import load_sectors
+
+    with app.app_context():
+        load_sectors()
+        db.session.commit()
+
+
+@pytest.fixture
 def records(app, make_user):
     """Factories for organizations, contacts, meetings and actions, through the services.
 

@@ -15,6 +15,7 @@ from crm.audit.models import AuditEvent
 from crm.authorization import MATRIX, PUBLIC, OwnRecords
 from crm.extensions import db
 from tests.events.factories import event_record
+from tests.imports.factories import import_run
 from tests.visits.factories import make_stop, make_visit
 
 ROLES = [None, *Role]  # None: not signed in
@@ -82,6 +83,7 @@ def build(records, make_user, app):
             "agreement_id": lambda: programme_record(owner, "agreement"),
             "slug": lambda: guide_page(owner),
             "story_id": lambda: programme_record(owner, "story"),
+            "run_id": lambda: import_run(app, owner),
         }
         for name in names:
             if name not in values:

@@ -41,3 +41,26 @@ def plain(value):
     if isinstance(value, list | tuple | set):
         return sorted(str(v) for v in value)
     return value
+
+
+def record_many(action, entity_type, items, *, actor=None):
+    """``record`` for many records at once, in one INSERT: ``items`` is [(entity_id, changes)]."""
+    from sqlalchemy import insert
+
+    from crm.clock import now_utc
+
+    at, ip = now_utc(), request.remote_addr if has_request_context() else None
+    rows = [
+        {
+            "at": at,
+            "action": action,
+            "entity_type": entity_type,
+            "entity_id": entity_id,
+            "actor_id": actor.id if actor is not None else None,
+            "changes": changes,
+            "ip": ip,
+        }
+        for entity_id, changes in items
+    ]
+    if rows:
+        db.session.execute(insert(AuditEvent.__table__), rows)

@@ -14,15 +14,6 @@ from crm.programme.models import Agreement, SuccessStory
 
 
 @pytest.fixture
-def sectors(app):
-    from crm.demo.cli import load_sectors
-
-    with app.app_context():
-        load_sectors()
-        db.session.commit()
-
-
-@pytest.fixture
 def institutions(records, make_user, sectors):
     owner = make_user()
     return (

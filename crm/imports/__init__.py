@@ -1,0 +1,1 @@
+"""Spreadsheet import of organizations and contacts: upload, map, preview, import, revert."""

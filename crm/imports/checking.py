@@ -1,0 +1,364 @@
+"""Check every row of a mapped file and decide what importing it would do.
+
+Cells go through the very fields of the organization and contact forms (their filters and
+validators, bound once and reused for every row) and through ``crm.contacts.forms.e164`` for
+phone numbers, so an import accepts exactly what the forms accept. Existing records are looked
+up with a few set-based queries for the whole file (``lookups``), never one per row.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import ValidationError
+
+from crm.contacts.forms import OPTIONAL_TEXT, ContactForm, e164
+from crm.contacts.models import NameOrder
+from crm.imports import lookups
+from crm.imports.fields import FIELDS
+from crm.imports.models import ImportKind
+from crm.imports.vocabulary import REGION_COUNTRIES, Vocabulary
+from crm.organizations.forms import OrganizationForm
+from crm.organizations.models import Region
+from crm.search.text import search_key
+
+CREATE, UPDATE, UNCHANGED, SKIP = "create", "update", "unchanged", "skip"
+# A spreadsheet evaluates a cell starting with "=", and "+ - @" when a call or a link follows;
+# "+34 600 000 000" and "-" stay plain text.
+FORMULA = re.compile(r"\s*(=|[+\-@].*[(!|])", re.DOTALL)
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]")
+SEPARATORS = re.compile(r"[;,、，|/]")
+
+CHOICES = ("language", "timezone")  # looked up in the vocabulary, not typed as text
+FORM_FIELDS = {
+    ImportKind.ORGANIZATION: (
+        OrganizationForm,
+        (
+            "name",
+            "native_name",
+            "city",
+            "website",
+            "description",
+            "capabilities",
+            "interests",
+            "export_markets",
+        ),
+    ),
+    ImportKind.CONTACT: (
+        ContactForm,
+        ("given_name", "family_name", *(n for n in OPTIONAL_TEXT if n not in CHOICES)),
+    ),
+}
+
+
+@dataclass
+class Row:
+    number: int
+    raw: dict
+    values: dict = field(default_factory=dict)
+    problems: list = field(default_factory=list)
+    action: str = CREATE
+    target_id: int | None = None
+    changes: dict = field(default_factory=dict)
+    note: str = ""  # why an unproblematic row is skipped or left unchanged
+    sector_ids: list | None = None
+    new_organization: str | None = None  # contacts: key of an organization created for them
+    country: str | None = None  # contacts: their organization's, for reading phone numbers
+    organization_owner: int | None = None
+    missing: list = field(default_factory=list)  # required fields, a problem for new records
+    target_owners: set = field(default_factory=set)
+    current: dict | None = None  # the matched record's columns before the import
+
+    @property
+    def label(self):
+        if "name" in self.values or "name" in self.raw:
+            return self.values.get("name") or self.raw.get("name", "")
+        names = [self.values.get(k) or self.raw.get(k) for k in ("given_name", "family_name")]
+        if self.values.get("name_order") is NameOrder.JAPANESE:
+            names.reverse()
+        return " ".join(n for n in names if n) or self.raw.get("full_name", "")
+
+    @property
+    def detail(self):
+        parts = (self.raw.get(k, "") for k in ("email", "organization", "city", "region"))
+        return " · ".join(p for p in parts if p)
+
+    @property
+    def reasons(self):
+        return "; ".join(self.problems) or self.note
+
+
+@dataclass
+class Plan:
+    kind: ImportKind
+    rows: list
+    new_organizations: dict  # key -> column values of an organization to create
+
+    def count(self, *actions):
+        return sum(1 for row in self.rows if row.action in actions)
+
+
+class _Bare(FlaskForm):
+    class Meta:
+        csrf = False
+
+
+class FormFields:
+    """Fields of an area's form, bound once and reused for every row of the file."""
+
+    def __init__(self, form_class, names):
+        self.form = _Bare(formdata=None)
+        translations = self.form.meta.get_translations(self.form)
+        self.fields = {}
+        for name in names:
+            bound = getattr(form_class, name).bind(
+                form=self.form, name=name, translations=translations
+            )
+            bound.process(None)
+            self.fields[name] = bound
+
+    def clean(self, name, text):
+        """(cleaned value or None, error message or None) for one cell."""
+        bound = self.fields[name]
+        bound.raw_data = [text]
+        bound.data = text
+        for apply in bound.filters:
+            bound.data = apply(bound.data)
+        if bound.validate(self.form):
+            return (bound.data or None), None
+        return None, bound.errors[0]
+
+
+class Checker:
+    def __init__(self, kind, columns, options, actor):
+        self.kind = kind
+        self.columns = {int(index): name for index, name in columns.items() if name}
+        self.options = options
+        self.actor = getattr(actor, "_get_current_object", lambda: actor)()  # not a proxy
+        self.labels = {f.name: str(f.label) for f in FIELDS[kind]}
+        form_class, names = FORM_FIELDS[kind]
+        self.form = FormFields(form_class, names)
+        self.words = Vocabulary(with_users="owner" in self.columns.values())
+        self.phones = {}  # (field, text, country) -> (E.164 value, error)
+
+    def problem(self, row, name, message):
+        row.problems.append(f"{self.labels.get(name, name)}: {message}")
+
+    def check(self, table):
+        return self.plan(self.clean(table))
+
+    def clean(self, table):
+        """The rows with each cell checked alone, without the database: the costly part.
+
+        The view keeps this result between the preview and the confirmation (``plan`` runs
+        again at the confirmation, since records may have changed meanwhile).
+        """
+        rows = [self.read(number, cells) for number, cells in table.rows]
+        for row in rows:
+            self.clean_common(row)
+            if self.kind is ImportKind.ORGANIZATION:
+                self.clean_organization(row)
+            else:
+                self.clean_contact(row)
+        return rows
+
+    def plan(self, rows):
+        """What importing ``rows`` (from ``clean``) would do, given the records in Zubia now."""
+        plan = Plan(self.kind, rows, {})
+        if self.kind is ImportKind.ORGANIZATION:
+            lookups.match_organizations(self, plan)
+        else:
+            self.resolve_organizations(plan)
+            for row in rows:
+                self.clean_phones(row)
+            lookups.match_contacts(self, plan)
+        for row in rows:
+            if not row.target_id:
+                for name in row.missing:
+                    self.problem(row, name, _("this required field is empty."))
+        lookups.plan_updates(self, plan)
+        for row in rows:
+            if row.problems:
+                row.action = SKIP
+        return plan
+
+    def read(self, number, cells):
+        raw = {name: cells[index].strip() for index, name in self.columns.items()}
+        return Row(number, {name: value for name, value in raw.items() if value})
+
+    def clean_common(self, row):
+        for name, text in row.raw.items():
+            if FORMULA.match(text):
+                self.problem(
+                    row,
+                    name,
+                    _(
+                        "looks like a spreadsheet formula (%(text)s); type the value itself.",
+                        text=text[:40],
+                    ),
+                )
+        if "department" in row.raw:
+            title, department = row.raw.get("job_title"), row.raw.pop("department")
+            row.raw["job_title"] = f"{title} ({department})" if title else department
+        for name in self.form.fields:
+            if name in row.raw and name not in ("phone", "mobile"):
+                value, error = self.form.clean(name, row.raw[name])
+                if error:
+                    self.problem(row, name, error)
+                else:
+                    row.values[name] = value
+        owner = row.raw.get("owner")
+        if owner:
+            owner_id = self.words.users.get(search_key(owner))
+            if owner_id is None:
+                self.problem(row, "owner", _("no active user is called “%(text)s”.", text=owner))
+            row.values["owner_id"] = owner_id
+        if row.values.get("email"):
+            row.values["email"] = row.values["email"].lower()
+
+    def choice(self, row, name, words, message):
+        text = row.raw.get(name)
+        if not text:
+            return None
+        found = words.get(search_key(text))
+        if found is None:
+            self.problem(row, name, str(message) % {"text": text})
+        return found
+
+    def clean_organization(self, row):
+        values = row.values
+        if not row.raw.get("name"):
+            row.missing.append("name")
+        values["kind"] = self.choice(row, "kind", self.words.kinds, _l("unknown kind “%(text)s”."))
+        region = self.choice(row, "region", self.words.regions, _l("unknown region “%(text)s”."))
+        values["region"] = region
+        if "region" not in row.raw:
+            row.missing.append("region")
+        country = self.choice(
+            row, "country", self.words.countries, _l("unknown country “%(text)s”.")
+        )
+        values["country"] = country or REGION_COUNTRIES.get(region)
+        if "country" not in row.raw and region and not values["country"]:
+            row.missing.append("country")
+        values["size"] = self.choice(row, "size", self.words.sizes, _l("unknown size “%(text)s”."))
+        if row.raw.get("sectors"):
+            row.sector_ids = []
+            for word in SEPARATORS.split(row.raw["sectors"]):
+                if not word.strip():
+                    continue
+                sector = self.words.sectors.get(search_key(word))
+                if sector is None:
+                    self.problem(row, "sectors", _("unknown sector “%(text)s”.", text=word.strip()))
+                else:
+                    row.sector_ids.append(sector.id)
+        for name in ("kind", "country", "size"):  # left empty: not a change on update
+            if name not in row.raw and name in values and values[name] is None:
+                del values[name]
+
+    def resolve_organizations(self, plan):
+        """Each row's organization by normalised name; unknown ones created when asked."""
+        index = self.org_index = lookups.organization_index()
+        region = self.options.get("new_region") or Region.BASQUE_COUNTRY.value
+        for row in plan.rows:
+            text = row.raw.get("organization")
+            if not text:
+                row.missing.append("organization")
+                continue
+            key = search_key(text)
+            found = index.by_name.get(key, [])
+            if len(found) == 1:
+                row.values["organization_id"] = found[0]
+                row.country = index.countries[found[0]]
+                row.organization_owner = index.owners[found[0]]
+            elif len(found) > 1:
+                self.problem(
+                    row,
+                    "organization",
+                    _(
+                        "several organizations are called “%(text)s”; rename one of them first.",
+                        text=text,
+                    ),
+                )
+            elif self.options.get("create_organizations"):
+                row.new_organization = key
+                row.country = REGION_COUNTRIES.get(Region(region))
+                row.organization_owner = self.actor.id
+                plan.new_organizations.setdefault(
+                    key, {"name": text[:200], "region": Region(region), "row": row.number}
+                )
+            else:
+                self.problem(
+                    row,
+                    "organization",
+                    _(
+                        "no organization called “%(text)s” in "
+                        "Zubia. Add it first, or tick “create "
+                        "missing organizations”.",
+                        text=text,
+                    ),
+                )
+
+    def clean_contact(self, row):
+        values, raw = row.values, row.raw
+        if raw.get("full_name") and not (raw.get("given_name") or raw.get("family_name")):
+            parts = raw["full_name"].replace("\u3000", " ").split()
+            if len(parts) < 2:
+                self.problem(
+                    row,
+                    "full_name",
+                    _(
+                        "cannot tell the family name from the given "
+                        "name; separate them with a space or map them "
+                        "to columns of their own."
+                    ),
+                )
+            else:
+                for name, text in self.split_name(parts).items():
+                    value, error = self.form.clean(name, text)
+                    if error:
+                        self.problem(row, "full_name", error)
+                    values[name] = value
+        for name in ("given_name", "family_name"):
+            if not values.get(name) and "full_name" not in raw:
+                row.missing.append(name)
+        japanese = CJK.search((values.get("family_name") or "") + (values.get("given_name") or ""))
+        values["name_order"] = NameOrder.JAPANESE if japanese else NameOrder.WESTERN
+        values["language"] = self.choice(
+            row, "language", self.words.languages, _l("unknown language “%(text)s”.")
+        )
+        values["timezone"] = self.choice(
+            row, "timezone", self.words.timezones, _l("unknown time zone “%(text)s”.")
+        )
+        for name in ("language", "timezone"):
+            if values[name] is None:
+                del values[name]
+
+    def clean_phones(self, row):
+        """Phone numbers, read in the country of the row's organization (known only now)."""
+        for name in ("phone", "mobile"):
+            text = row.raw.get(name)
+            if not text:
+                continue
+            key = (name, text, row.country)
+            if key not in self.phones:  # the confirmation reuses the preview's results
+                value, error = self.form.clean(name, text)
+                try:
+                    value = e164(value, row.country) if value else None
+                except ValidationError as invalid:
+                    error = str(invalid)
+                self.phones[key] = (value, error)
+            value, error = self.phones[key]
+            if error:
+                self.problem(row, name, error)
+            row.values[name] = value
+
+    @staticmethod
+    def split_name(parts):
+        if CJK.search(parts[0]):
+            return {"family_name": parts[0], "given_name": " ".join(parts[1:])}
+        names = {"given_name": parts[0], "family_name": parts[1]}
+        if len(parts) > 2:
+            names["second_family_name"] = " ".join(parts[2:])
+        return names

@@ -1,0 +1,263 @@
+"""Write a checked file, and revert it later. They flush; the view commits once.
+
+Rows are written in bulk (one INSERT ... RETURNING for the new records, one executemany UPDATE
+per set of changed fields, the history and the revert notes in bulk too), all in the caller's
+transaction: an import is written whole or not at all.
+"""
+
+from sqlalchemy import bindparam, delete, func, insert, select, update
+
+from crm.audit.services import plain, record_many
+from crm.clock import now_utc
+from crm.contacts.models import Contact
+from crm.extensions import db
+from crm.imports.checking import CREATE, UPDATE
+from crm.imports.lookups import chunks
+from crm.imports.models import ImportChange, ImportKind, ImportRun, RunStatus
+from crm.organizations.models import Kind, Organization, organization_sectors
+from crm.search.text import search_key
+
+MODELS = {"organization": Organization, "contact": Contact}
+
+
+class ChangedMeanwhile(Exception):
+    """A record matched by the preview changed before the import wrote to it."""
+
+
+def new_run(kind, filename, stored_name, table, *, actor):
+    run = ImportRun(
+        kind=kind,
+        owner_id=actor.id,
+        filename=filename,
+        stored_name=stored_name,
+        file_format=table.file_format,
+        encoding=table.encoding,
+        mapping={"headers": table.header},
+        status=RunStatus.UPLOADED,
+        total_rows=len(table.rows),
+        skipped=[],
+    )
+    db.session.add(run)
+    db.session.flush()
+    return run
+
+
+def last_mapping(kind, user):
+    """{header: field} of the user's last mapped import of this kind, to prefill the next."""
+    mapping = db.session.scalar(
+        select(ImportRun.mapping)
+        .where(
+            ImportRun.owner_id == user.id,
+            ImportRun.kind == kind,
+            ImportRun.status != RunStatus.UPLOADED,
+        )
+        .order_by(ImportRun.created_at.desc(), ImportRun.id.desc())
+        .limit(1)
+    )
+    return (mapping or {}).get("remember", {})
+
+
+def contact_key(values):
+    return search_key(
+        values.get("given_name"),
+        values.get("family_name"),
+        values.get("second_family_name"),
+        values.get("native_name"),
+        values.get("reading"),
+        values.get("email"),
+    )
+
+
+def organization_key(values):
+    return search_key(values.get("name"), values.get("native_name"))
+
+
+def new_columns(kind, values, *, actor, now):
+    """Every column of a new record, so that one executemany INSERT takes them all."""
+    common = {"created_at": now, "updated_at": now, "version": 1,
+              "owner_id": values.get("owner_id") or actor.id}  # fmt: skip
+    if kind == "organization":
+        names = ("name", "native_name", "region", "city", "size", "website", "description",
+                 "capabilities", "interests", "export_markets")  # fmt: skip
+        return {
+            **common,
+            **{name: values.get(name) for name in names},
+            "kind": values.get("kind") or Kind.COMPANY,
+            "country": values["country"],
+            "cadence_days": 90,
+            "search_key": organization_key(values),
+        }
+    names = ("organization_id", "name_order", "given_name", "family_name", "second_family_name",
+             "native_name", "reading", "salutation", "job_title", "email", "phone", "mobile",
+             "language", "timezone", "notes")  # fmt: skip
+    return {
+        **common,
+        **{name: values.get(name) for name in names},
+        "is_primary": False,
+        "search_key": contact_key(values),
+    }
+
+
+def insert_returning_ids(model, rows):
+    """Insert ``rows`` and return their new ids, in the order of ``rows``."""
+    if not rows:
+        return []
+    table = model.__table__
+    if db.session.get_bind().dialect.name == "sqlite":
+        # SQLAlchemy inserts one row per statement to keep RETURNING in order on SQLite. One
+        # executemany instead: SQLite gives each row max(id) + 1, and our transaction holds the
+        # database's only write lock from the first row on, so the new ids are the last ones.
+        db.session.execute(insert(table), rows)
+        last = db.session.scalar(select(func.max(table.c.id)))
+        return list(range(last - len(rows) + 1, last + 1))
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return list(db.session.execute(statement, rows).scalars())
+
+
+def created_changes(columns, run):
+    shown = {k: [None, plain(v)] for k, v in columns.items() if v is not None and k not in (
+        "created_at", "updated_at", "version", "search_key", "is_primary")}  # fmt: skip
+    return {**shown, "import_run": [None, run.id]}
+
+
+def apply(run, plan, *, actor):
+    """Write ``plan`` (checked moments ago) for ``run``; returns (created, updated, skipped)."""
+    now = now_utc()
+    entity = run.kind.value
+    changes, audit_created = [], []
+    organization_ids = create_organizations(run, plan, actor=actor, now=now)
+    creating = [row for row in plan.rows if row.action == CREATE]
+    columns = []
+    for row in creating:
+        if row.new_organization:
+            row.values["organization_id"] = organization_ids[row.new_organization]
+        columns.append(new_columns(entity, row.values, actor=actor, now=now))
+    ids = insert_returning_ids(MODELS[entity], columns)
+    for row, record_id, values in zip(creating, ids, columns, strict=True):
+        audit_created.append((record_id, created_changes(values, run)))
+        changes.append({"run_id": run.id, "entity_type": entity, "entity_id": record_id,
+                        "row_number": row.number, "created": True, "previous": None,
+                        "version": 1})  # fmt: skip
+    if run.kind is ImportKind.ORGANIZATION:
+        set_sectors([(i, r.sector_ids) for i, r in zip(ids, creating, strict=True)], replace=False)
+    updating = [row for row in plan.rows if row.action == UPDATE]
+    update_records(run, updating, now=now)
+    changes.extend(
+        {"run_id": run.id, "entity_type": entity, "entity_id": row.target_id,
+         "row_number": row.number, "created": False,
+         "previous": {k: plain(old) for k, (old, _new) in row.changes.items()},
+         "version": row.current["version"] + 1}
+        for row in updating
+    )  # fmt: skip
+    record_many("create", entity, audit_created, actor=actor)
+    record_many(
+        "update",
+        entity,
+        [
+            (row.target_id, {**{k: [plain(o), plain(n)] for k, (o, n) in row.changes.items()},
+                             "import_run": [None, run.id]})
+            for row in updating
+        ],
+        actor=actor,
+    )  # fmt: skip
+    if changes:
+        db.session.execute(insert(ImportChange.__table__), changes)
+    skipped = [[row.number, row.reasons] for row in plan.rows if row.action not in (CREATE, UPDATE)]
+    run.status, run.imported_at = RunStatus.IMPORTED, now
+    run.created_count, run.updated_count = len(creating), len(updating)
+    run.skipped_count, run.skipped = len(skipped), skipped
+    db.session.flush()
+    return run
+
+
+def create_organizations(run, plan, *, actor, now):
+    """The organizations a contact import creates ("create missing organizations")."""
+    if not plan.new_organizations:
+        return {}
+    columns = [
+        new_columns("organization", {**values, "country": _country(values)}, actor=actor, now=now)
+        for values in plan.new_organizations.values()
+    ]
+    ids = insert_returning_ids(Organization, columns)
+    record_many(
+        "create",
+        "organization",
+        [(i, created_changes(c, run)) for i, c in zip(ids, columns, strict=True)],
+        actor=actor,
+    )
+    db.session.execute(
+        insert(ImportChange.__table__),
+        [
+            {"run_id": run.id, "entity_type": "organization", "entity_id": i, "row_number": None,
+             "created": True, "previous": None, "version": 1}
+            for i in ids
+        ],
+    )  # fmt: skip
+    return dict(zip(plan.new_organizations, ids, strict=True))
+
+
+def _country(values):
+    from crm.imports.vocabulary import REGION_COUNTRIES
+
+    return REGION_COUNTRIES.get(values["region"]) or "ZZ"
+
+
+def update_records(run, rows, *, now):
+    """One executemany UPDATE per set of changed fields, each guarded by the version read."""
+    model = MODELS[run.kind.value]
+    groups = {}
+    for row in rows:
+        names = tuple(sorted(k for k in row.changes if k != "sector_ids"))
+        groups.setdefault(names, []).append(row)
+    for names, group in groups.items():
+        params = []
+        for row in group:
+            merged = {**row.current, **{k: new for k, (_old, new) in row.changes.items()}}
+            key = organization_key(merged) if model is Organization else contact_key(merged)
+            params.append({"b_id": row.target_id, "b_version": row.current["version"],
+                           "b_search_key": key,
+                           **{f"b_{k}": merged[k] for k in names}})  # fmt: skip
+        write_versioned(model, (*names, "search_key"), params, now)
+    if model is Organization:
+        set_sectors(
+            [(r.target_id, r.changes["sector_ids"][1]) for r in rows if "sector_ids" in r.changes],
+            replace=True,
+        )
+
+
+def write_versioned(model, names, params, now, **fixed):
+    """UPDATE ``names`` (from b_<name> parameters) and ``fixed`` where id and version are as read.
+
+    The version guard makes an edit saved since the check a ChangedMeanwhile (the caller rolls
+    back) rather than a silent overwrite (DATA-1).
+    """
+    if not params:
+        return
+    table = model.__table__
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
+        .values(
+            {name: bindparam(f"b_{name}") for name in names}
+            | fixed
+            | {"version": table.c.version + 1, "updated_at": now}
+        )
+    )
+    result = db.session.execute(statement, params)
+    dialect = db.session.get_bind().dialect
+    if dialect.supports_sane_multi_rowcount and result.rowcount != len(params):
+        raise ChangedMeanwhile
+
+
+def set_sectors(pairs, *, replace):
+    pairs = [(org_id, ids) for org_id, ids in pairs if ids is not None]
+    if replace:
+        for chunk in chunks({org_id for org_id, _ids in pairs}):
+            db.session.execute(
+                delete(organization_sectors).where(
+                    organization_sectors.c.organization_id.in_(chunk)
+                )
+            )
+    rows = [{"organization_id": o, "sector_id": s} for o, ids in pairs for s in sorted(set(ids))]
+    if rows:
+        db.session.execute(insert(organization_sectors), rows)
