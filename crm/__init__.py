@@ -83,6 +83,7 @@ def register_blueprints(app):
     from crm.admin.views import bp as admin
     from crm.contacts.views import bp as contacts
     from crm.dashboard.views import bp as dashboard
+    from crm.duplicates.views import bp as duplicates
     from crm.events.views import bp as events
     from crm.guide.views import bp as guide
     from crm.main.views import bp as main
@@ -112,6 +113,7 @@ def register_blueprints(app):
         guide,
         visits,
         events,
+        duplicates,
     ):
         app.register_blueprint(blueprint)
 

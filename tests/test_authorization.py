@@ -82,6 +82,8 @@ def build(records, make_user, app):
             "agreement_id": lambda: programme_record(owner, "agreement"),
             "slug": lambda: guide_page(owner),
             "story_id": lambda: programme_record(owner, "story"),
+            "other_organization_id": lambda: records.org(owner, name="Tecnalia"),
+            "other_contact_id": lambda: records.contact(owner, org, given_name="Miren"),
         }
         for name in names:
             if name not in values:
