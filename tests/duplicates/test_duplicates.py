@@ -296,6 +296,8 @@ def test_merging_organizations_moves_everything_and_resolves_collisions(
     assert f"from merged record #{m}" in detail
     assert "was merged into this record" in detail
     assert client.get(f"/organizations/{m}").status_code == 404
+    trash = client.get("/trash/").get_data(as_text=True)
+    assert "merged into Fundación Tecnalia" in trash
 
 
 def test_stale_page_gets_the_conflict_page_and_nothing_moves(app, client, login, pair, records):
