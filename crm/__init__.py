@@ -83,6 +83,7 @@ def register_blueprints(app):
     from crm.admin.views import bp as admin
     from crm.contacts.views import bp as contacts
     from crm.dashboard.views import bp as dashboard
+    from crm.duplicates.views import bp as duplicates
     from crm.events.views import bp as events
     from crm.guide.views import bp as guide
     from crm.imports.views import bp as imports
@@ -114,6 +115,7 @@ def register_blueprints(app):
         visits,
         events,
         imports,
+        duplicates,
     ):
         app.register_blueprint(blueprint)
 

@@ -126,6 +126,17 @@ MATRIX = {
     "imports.report": OWNERS,
     "imports.report_csv": OWNERS,
     "imports.revert_run": OWNERS,
+    # Data out (issue 7): everyone reads every record, so everyone may export what they see.
+    "organizations.export": EVERYONE,
+    "contacts.export": EVERYONE,
+    "contacts.export_vcards": EVERYONE,
+    "contacts.vcard_file": EVERYONE,
+    "meetings.export": EVERYONE,
+    "actions.export": EVERYONE,
+    # Finding and merging duplicates rewrites other people's records: managers only.
+    "duplicates.index": MANAGERS,
+    "duplicates.merge_organizations": MANAGERS,
+    "duplicates.merge_contacts": MANAGERS,
 }
 
 

@@ -11,9 +11,10 @@ import io
 from datetime import date, datetime
 
 from flask import Response, stream_with_context
+from flask_babel import get_locale, get_timezone
 from flask_login import current_user
 
-from crm.audit.services import record
+from crm.audit.services import plain, record
 from crm.clock import now_utc
 from crm.extensions import db
 
@@ -59,14 +60,26 @@ def csv_chunks(header, rows):
     yield buffer.getvalue()
 
 
+def record_export(name, filters):
+    """Write the export's history row (who, what, with which filters) and commit it (DATA-5).
+
+    Filters left empty are not worth keeping; values become plain JSON. The reader's language
+    and time zone are settled first: once committed, the signed-in user's row is expired and
+    the rows that stream afterwards cannot read it.
+    """
+    get_locale(), get_timezone()
+    kept = {k: plain(v) for k, v in (filters or {}).items() if v not in (None, "", False)}
+    record("export", name, None, actor=current_user, changes={"filters": kept})
+    db.session.commit()
+
+
 def csv_response(name, header, rows, *, filters=None):
     """Stream ``rows`` as ``<name>-<date>.csv`` after recording the export in the history.
 
     ``rows`` may be a lazy iterable (a query result): it is read while the response streams,
     inside the request context.
     """
-    record("export", name, None, actor=current_user, changes={"filters": filters or {}})
-    db.session.commit()
+    record_export(name, filters)
     filename = f"{name}-{now_utc():%Y-%m-%d}.csv"
     return Response(
         stream_with_context(csv_chunks(header, rows)),
@@ -76,3 +89,25 @@ def csv_response(name, header, rows, *, filters=None):
             "Cache-Control": "no-store",
         },
     )
+
+
+def export_list(name, statement, columns, *, filters=None):
+    """Every row of a list page's ``statement`` (its filters and order, all pages) as CSV.
+
+    ``columns`` is a sequence of ``(header, value_of(item))``. The query runs only when the
+    response streams, ``BATCH`` rows at a time: the statement's eager loaders run once per
+    batch and memory stays flat however long the list is.
+    """
+    return csv_response(
+        name, [header for header, _ in columns], _rows(statement, columns), filters=filters
+    )
+
+
+def _rows(statement, columns):
+    for item in stream(statement):
+        yield [value_of(item) for _, value_of in columns]
+
+
+def stream(statement):
+    """The records of ``statement``, read ``BATCH`` at a time when the caller iterates."""
+    yield from db.session.scalars(statement.execution_options(yield_per=BATCH))

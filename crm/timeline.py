@@ -32,9 +32,10 @@ class Timeline:
     page: int
     pages: int
     total: int
+    merged: frozenset = frozenset()  # ids of records merged into this one (crm.duplicates)
 
 
-def _sources(entity_type, entity_id):
+def _sources(entity_type, entity_id, history_ids):
     if entity_type == "organization":
         meetings = select(meeting_organizations.c.meeting_id).where(
             meeting_organizations.c.organization_id == entity_id
@@ -52,14 +53,17 @@ def _sources(entity_type, entity_id):
         select(literal("action"), Action.id, Action.created_at).where(
             action_filter, Action.deleted_at.is_(None)
         ),
+        # The history of the records merged into this one is part of its history.
         select(literal("change"), AuditEvent.id, AuditEvent.at).where(
-            AuditEvent.entity_type == entity_type, AuditEvent.entity_id == entity_id
+            AuditEvent.entity_type == entity_type,
+            AuditEvent.entity_id.in_(history_ids),
         ),
     ).subquery()
 
 
 def timeline(entity_type, entity_id):
-    rows = _sources(entity_type, entity_id)
+    history_ids = merged_ids(entity_type, entity_id)
+    rows = _sources(entity_type, entity_id, history_ids)
     total = db.session.scalar(select(func.count()).select_from(rows))
     pages = max(1, -(-total // PER_PAGE))
     page = int_arg("page", 1, 1, pages)
@@ -72,7 +76,23 @@ def timeline(entity_type, entity_id):
     wanted = {kind: [row.id for row in keys if row.kind == kind] for kind in _LOADERS}
     loaded = {kind: _LOADERS[kind](ids) if ids else {} for kind, ids in wanted.items()}
     entries = [Entry(row.kind, row.at, loaded[row.kind][row.id]) for row in keys]
-    return Timeline(entries, page, pages, total)
+    return Timeline(entries, page, pages, total, frozenset(history_ids - {entity_id}))
+
+
+def merged_ids(entity_type, entity_id):
+    """``entity_id`` and every record merged into it, directly or through earlier merges."""
+    found, frontier = {entity_id}, {entity_id}
+    while frontier:
+        rows = db.session.scalars(
+            select(AuditEvent.changes).where(
+                AuditEvent.entity_type == entity_type,
+                AuditEvent.action == "merge",
+                AuditEvent.entity_id.in_(frontier),
+            )
+        )
+        frontier = {row["merged_id"] for row in rows if row.get("merged_id")} - found
+        found |= frontier
+    return found
 
 
 def _by_id(statement):

@@ -84,6 +84,8 @@ def build(records, make_user, app):
             "slug": lambda: guide_page(owner),
             "story_id": lambda: programme_record(owner, "story"),
             "run_id": lambda: import_run(app, owner),
+            "other_organization_id": lambda: records.org(owner, name="Tecnalia"),
+            "other_contact_id": lambda: records.contact(owner, org, given_name="Miren"),
         }
         for name in names:
             if name not in values:

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from crm import create_app
 from crm.accounts.models import Role
+from crm.audit.models import AuditEvent
 from crm.extensions import db
 from tests.conftest import PASSWORD
 
@@ -79,6 +80,11 @@ def test_sec4_get_requests_change_nothing(app, login, client):
     for rule in app.url_map.iter_rules():
         if "GET" in rule.methods and rule.endpoint != "static":
             client.get(example_url(rule, admin.id))
+    # A download (CSV, vCard) is a read; DATA-5 keeps a history row of who exported what.
+    with app.app_context():
+        before["audit_events"] += db.session.scalar(
+            select(func.count()).where(AuditEvent.action == "export")
+        )
     assert row_counts(app) == before
 
 

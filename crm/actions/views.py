@@ -5,11 +5,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import case, func, select
 
+from crm import export_columns
 from crm.accounts.models import User
 from crm.actions import services
 from crm.actions.forms import ActionForm
 from crm.actions.models import Action, Status
 from crm.authorization import require_edit
+from crm.exports import export_list
 from crm.extensions import db
 from crm.listing import choice_arg, int_arg, paginate, query_args, sort_arg
 from crm.matching.services import linked_match
@@ -74,8 +76,8 @@ def mine():
     return render_template("actions/mine.html", groups=groups, totals=totals, today=today)
 
 
-@bp.route("/")
-def index():
+def listed():
+    """The list page's statement (filters and order, every page), its filters and its sort."""
     statement = select(Action).where(Action.deleted_at.is_(None))
     filters = {
         "status": choice_arg("status", Status)
@@ -95,7 +97,13 @@ def index():
             Action.status == Status.OPEN, Action.due_date < local_today(current_user.timezone)
         )
     sort, order = sort_arg(SORTS, "due")
-    page = paginate(statement.order_by(*order).options(*Action.listed()))
+    return statement.order_by(*order).options(*Action.listed()), filters, sort
+
+
+@bp.route("/")
+def index():
+    statement, filters, sort = listed()
+    page = paginate(statement)
     owners = db.session.execute(select(User.id, User.name).order_by(User.name)).all()
     return render_template(
         "actions/index.html",
@@ -177,6 +185,14 @@ def set_status(action_id):
             flash(_("Next one due on %(date)s.", date=following.due_date.isoformat()), "info")
     return redirect(
         safe_next(request.form.get("next")) if request.form.get("next") else url_for("actions.mine")
+    )
+
+
+@bp.route("/export.csv")
+def export():
+    statement, filters, sort = listed()
+    return export_list(
+        "actions", statement, export_columns.ACTIONS, filters={**filters, "sort": sort}
     )
 
 

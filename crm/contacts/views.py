@@ -1,16 +1,32 @@
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from urllib.parse import quote
+
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from werkzeug.utils import secure_filename
 
+from crm import export_columns
 from crm.accounts.models import User
 from crm.actions.models import Action, Status
+from crm.audit.services import record
 from crm.authorization import can_edit, require_edit
 from crm.clock import now_utc
 from crm.contacts import services
 from crm.contacts.forms import ContactForm, ManagerContactForm
 from crm.contacts.models import Contact
+from crm.contacts.vcard import vcard
+from crm.exports import export_list, record_export, stream
 from crm.extensions import db
 from crm.listing import choice_arg, int_arg, paginate, query_args, sort_arg
 from crm.organizations.models import Organization, Region
@@ -40,8 +56,8 @@ def form_class():
     return ManagerContactForm if current_user.is_manager else ContactForm
 
 
-@bp.route("/")
-def index():
+def listed():
+    """The list page's statement (filters and order, every page), its filters and its sort."""
     statement = select(Contact).where(Contact.deleted_at.is_(None))
     filters = {
         "region": choice_arg("region", Region),
@@ -65,11 +81,16 @@ def index():
         statement = statement.where(
             Contact.search_key.like(like_pattern(filters["q"]), escape="\\")
         )
-    page = paginate(
-        statement.order_by(*order).options(
-            selectinload(Contact.organization), selectinload(Contact.owner)
-        )
+    statement = statement.order_by(*order).options(
+        selectinload(Contact.organization), selectinload(Contact.owner)
     )
+    return statement, filters, sort
+
+
+@bp.route("/")
+def index():
+    statement, filters, sort = listed()
+    page = paginate(statement)
     owners = db.session.execute(
         select(User.id, User.name).where(User.active).order_by(User.name)
     ).all()
@@ -81,6 +102,48 @@ def index():
         owners=owners,
         regions=list(Region),
         query_args=query_args,
+    )
+
+
+@bp.route("/export.csv")
+def export():
+    statement, filters, sort = listed()
+    return export_list(
+        "contacts", statement, export_columns.CONTACTS, filters={**filters, "sort": sort}
+    )
+
+
+@bp.route("/export.vcf")
+def export_vcards():
+    """The filtered list (every page) as one address-book file."""
+    statement, filters, sort = listed()
+    record_export("contacts-vcard", {**filters, "sort": sort})
+    cards = (vcard(contact) for contact in stream(statement))
+    return vcard_response(stream_with_context(cards), f"contacts-{now_utc():%Y-%m-%d}")
+
+
+@bp.route("/<id:contact_id>/vcard.vcf")
+def vcard_file(contact_id):
+    contact = get_live(contact_id)
+    body, name = vcard(contact), contact.latin_name
+    record("export", "contact", contact.id, actor=current_user, changes={"format": "vcard"})
+    db.session.commit()
+    return vcard_response(body, name)
+
+
+def vcard_response(body, name):
+    """``body`` as a .vcf download named after ``name`` (RFC 6266, non-ASCII names kept)."""
+    ascii_name = secure_filename(name) or "contact"
+    return Response(
+        body,
+        mimetype="text/vcard",
+        headers={
+            "Content-Disposition": (
+                f'attachment; filename="{ascii_name}.vcf"; '
+                f"filename*=UTF-8''{quote(name + '.vcf', safe='')}"
+            ),
+            "Cache-Control": "no-store",
+        },
     )
 
 

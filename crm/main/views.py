@@ -87,6 +87,7 @@ def nav_items():
     ]
     if current_user.is_manager:
         items.append(("trash.index", _l("Trash")))
+        items.append(("duplicates.index", _l("Duplicates")))
     if current_user.is_admin:
         items.append(("admin.users", _l("Accounts")))
         items.append(("reminders.delivery", _l("Delivery")))

@@ -6,10 +6,12 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from crm import export_columns
 from crm.actions.models import Action, Status
 from crm.actions.services import set_status
 from crm.authorization import can_edit, require_edit
 from crm.clock import now_utc
+from crm.exports import export_list
 from crm.extensions import db
 from crm.listing import choice_arg, int_arg, paginate, query_args
 from crm.matching.services import linked_match
@@ -36,8 +38,8 @@ def get_live(meeting_id):
     return live_or_404(Meeting, meeting_id, *LOADED)
 
 
-@bp.route("/")
-def index():
+def listed():
+    """The list page's statement (filters and order, every page) and its filters."""
     statement = select(Meeting).where(Meeting.deleted_at.is_(None))
     filters = {
         "kind": choice_arg("kind", MeetingKind),
@@ -63,9 +65,13 @@ def index():
         statement = statement.where(
             Meeting.search_key.like(like_pattern(filters["q"]), escape="\\")
         )
-    page = paginate(
-        statement.order_by(Meeting.starts_at.desc(), Meeting.id.desc()).options(*LOADED)
-    )
+    return statement.order_by(Meeting.starts_at.desc(), Meeting.id.desc()).options(*LOADED), filters
+
+
+@bp.route("/")
+def index():
+    statement, filters = listed()
+    page = paginate(statement)
     return render_template(
         "meetings/index.html",
         page=page,
@@ -74,6 +80,12 @@ def index():
         regions=list(Region),
         query_args=query_args,
     )
+
+
+@bp.route("/export.csv")
+def export():
+    statement, filters = listed()
+    return export_list("meetings", statement, export_columns.MEETINGS, filters=filters)
 
 
 @bp.route("/<id:meeting_id>")

@@ -4,11 +4,13 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from crm import export_columns
 from crm.accounts.models import User
 from crm.actions.models import Action, Status
 from crm.authorization import can_edit, require_edit
 from crm.clock import now_utc
 from crm.contacts.models import Contact
+from crm.exports import export_list
 from crm.extensions import db
 from crm.listing import choice_arg, int_arg, paginate, query_args, sort_arg
 from crm.organizations import services
@@ -57,8 +59,8 @@ def form_class():
     return ManagerOrganizationForm if current_user.is_manager else OrganizationForm
 
 
-@bp.route("/")
-def index():
+def listed():
+    """The list page's statement (filters and order, every page), its filters and its sort."""
     statement = select(Organization).where(Organization.deleted_at.is_(None))
     filters = {
         "region": choice_arg("region", Region),
@@ -91,11 +93,16 @@ def index():
             Organization.search_key.like(like_pattern(filters["q"]), escape="\\")
         )
     sort, order = sort_arg(SORTS, "name")
-    page = paginate(
-        statement.order_by(*order).options(
-            selectinload(Organization.owner), selectinload(Organization.sectors)
-        )
+    statement = statement.order_by(*order).options(
+        selectinload(Organization.owner), selectinload(Organization.sectors)
     )
+    return statement, filters, sort
+
+
+@bp.route("/")
+def index():
+    statement, filters, sort = listed()
+    page = paginate(statement)
     return render_template(
         "organizations/index.html",
         page=page,
@@ -109,6 +116,14 @@ def index():
         kinds=list(Kind),
         query_args=query_args,
         now=now_utc(),
+    )
+
+
+@bp.route("/export.csv")
+def export():
+    statement, filters, sort = listed()
+    return export_list(
+        "organizations", statement, export_columns.ORGANIZATIONS, filters={**filters, "sort": sort}
     )
 
 

@@ -4,6 +4,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from crm.audit.models import AuditEvent
 from crm.authorization import require_edit
 from crm.contacts.models import Contact
 from crm.extensions import db
@@ -43,7 +44,26 @@ def index():
         if model is Contact:
             statement = statement.options(selectinload(Contact.organization))
         groups[kind] = db.session.scalars(statement).all()
-    return render_template("trash/index.html", groups=groups)
+    return render_template("trash/index.html", groups=groups, merged=merged_into(groups))
+
+
+def merged_into(groups):
+    """{(kind, id): the survivor's name} for the shown records that were merged into another."""
+    shown = [item.id for kind in ("organization", "contact") for item in groups[kind]]
+    if not shown:
+        return {}
+    rows = db.session.execute(
+        select(AuditEvent.entity_type, AuditEvent.entity_id, AuditEvent.changes).where(
+            AuditEvent.action == "merge",
+            AuditEvent.entity_type.in_(("organization", "contact")),
+            AuditEvent.entity_id.in_(shown),
+        )
+    )
+    return {
+        (kind, record_id): changes["into_name"]
+        for kind, record_id, changes in rows
+        if changes.get("merged_into")
+    }
 
 
 @bp.route("/<kind>/<id:record_id>/restore", methods=["POST"])
