@@ -87,6 +87,8 @@ class Config:
         self.WTF_CSRF_TIME_LIMIT = env_int("WTF_CSRF_TIME_LIMIT", 12 * 3600)
         self.MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)
         self.MAX_FORM_PARTS = 1000
+        # Attached files live here, outside the database: back it up with the database.
+        self.UPLOAD_FOLDER = os.environ.get("ZUBIA_UPLOAD_FOLDER") or str(instance / "uploads")
 
         self.BABEL_DEFAULT_LOCALE = "en"
         self.BABEL_DEFAULT_TIMEZONE = "UTC"
@@ -112,6 +114,7 @@ class TestConfig(Config):
         self.ARGON2_MEMORY_COST = 19456
         self.ARGON2_PARALLELISM = 1
         self.BASE_URL = "http://zubia.example"
+        self.UPLOAD_FOLDER = None  # <INSTANCE_PATH>/uploads, the test's own folder
 
 
 class ProductionConfig(Config):

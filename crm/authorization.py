@@ -114,6 +114,9 @@ MATRIX = {
     "events.record_outcome": OWNERS,
     "events.open_match": OWNERS,
     "events.print_schedule": EVERYONE,
+    "attachments.upload": OWNERS,  # whoever may edit the record (require_edit)
+    "attachments.download": EVERYONE,
+    "attachments.delete": OWNERS,
 }
 
 

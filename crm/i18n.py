@@ -19,3 +19,17 @@ def select_timezone():
     if has_request_context() and current_user.is_authenticated:
         return current_user.timezone
     return current_app.config["DEFAULT_TIMEZONE"]
+
+
+def file_size(num_bytes):
+    """``num_bytes`` for people: "850 bytes", "1.2 MB" (the decimal mark of their language)."""
+    from flask_babel import format_decimal, ngettext
+
+    if num_bytes < 1024:
+        return ngettext("%(num)d byte", "%(num)d bytes", num_bytes)
+    size = num_bytes / 1024
+    for unit in ("KB", "MB"):
+        if size < 1024:
+            return f"{format_decimal(size, format='#,##0.#')} {unit}"
+        size /= 1024
+    return f"{format_decimal(size, format='#,##0.#')} GB"

@@ -1,0 +1,79 @@
+"""Attachment operations. They flush; the caller commits (and the files follow the commit)."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from crm.attachments import storage
+from crm.attachments.models import PARENT_KINDS, Attachment
+from crm.audit.services import record
+from crm.extensions import db
+from crm.meetings.models import Meeting
+from crm.trash.services import move_to_trash
+from crm.visits.models import Visit
+
+# What crm.authorization.editor_ids reads on each kind of record.
+EDITORS = {
+    "organization": (),
+    "meeting": (selectinload(Meeting.attendees),),
+    "visit": (selectinload(Visit.users),),
+    "agreement": (),
+}
+
+
+def attach(parent, stream, name, kind, *, actor):
+    """Store the file of ``stream`` as ``name`` (already cleaned) on ``parent``."""
+    stored = storage.save(stream, db.session)
+    parent_kind = PARENT_KINDS[type(parent)]
+    item = Attachment(
+        stored_name=stored.name,
+        original_name=name,
+        content_type=kind.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        uploaded_by_id=actor.id,
+        **{f"{parent_kind}_id": parent.id},
+    )
+    db.session.add(item)
+    db.session.flush()
+    record(
+        "attach",
+        parent_kind,
+        parent.id,
+        actor=actor,
+        changes={"file": [None, name], "attachment_id": [None, item.id]},
+    )
+    return item
+
+
+def detach(item, parent, *, actor):
+    """Move the attachment to the trash, noting it in the parent's history."""
+    move_to_trash(item, actor=actor)
+    record(
+        "detach",
+        PARENT_KINDS[type(parent)],
+        parent.id,
+        actor=actor,
+        changes={"file": [item.original_name, None], "attachment_id": [item.id, None]},
+    )
+
+
+def attachments_of(parent):
+    """The live attachments of ``parent``, newest first, with their uploaders: one query."""
+    column = getattr(Attachment, f"{PARENT_KINDS[type(parent)]}_id")
+    return db.session.scalars(
+        select(Attachment)
+        .where(column == parent.id, Attachment.deleted_at.is_(None))
+        .order_by(Attachment.created_at.desc(), Attachment.id.desc())
+        .options(joinedload(Attachment.uploaded_by))
+    ).all()
+
+
+def live_attachment(attachment_id, *, with_editors=False):
+    """The attachment and its record, or (None, None) when either is missing or in the trash."""
+    item = db.session.get(Attachment, attachment_id)
+    if item is None or item.is_deleted:
+        return None, None
+    parent = item.load_parent(*(EDITORS[item.parent_kind] if with_editors else ()))
+    if parent is None or parent.is_deleted:
+        return None, None
+    return item, parent
