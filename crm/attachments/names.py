@@ -17,6 +17,8 @@ _SPACES = re.compile(r"\s+")
 _BIDI = dict.fromkeys([0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
 _PORTS = (f"{port}{n}" for port in ("COM", "LPT") for n in range(10))
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *_PORTS}
+# Typographic marks with an ASCII look-alike, kept in the ASCII fallback name.
+_LOOK_ALIKES = str.maketrans(dict.fromkeys("‐‑‒–—―−", "-") | dict.fromkeys("‘’‚′", "'"))
 # RFC 5987 attr-char: what may stay unescaped in filename*.
 _ATTR_CHARS = "!#$&+-.^_`|~"
 
@@ -26,9 +28,9 @@ def clean_name(raw, max_length=MAX_LENGTH):
     name = unicodedata.normalize("NFC", raw or "")
     name = re.split(r"[/\\]", name)[-1]  # the last path part: "../../x" is "x"
     name = "".join(
-        " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
-        for ch in name.translate(_BIDI)
-        if not 0xD800 <= ord(ch) <= 0xDFFF
+        ch
+        for ch in _SPACES.sub(" ", name.translate(_BIDI))  # line breaks and tabs: one space
+        if unicodedata.category(ch) not in ("Cc", "Cs")  # NUL and other controls; surrogates
     )
     name = _SPACES.sub(" ", _FORBIDDEN.sub("_", name)).strip(" .")
     if name.split(".")[0].strip().upper() in _RESERVED:  # CON.txt cannot be saved on Windows
@@ -49,7 +51,8 @@ def shorten(name, max_length):
 def content_disposition(name):
     """``attachment`` with an ASCII ``filename`` and, for other names, ``filename*`` (RFC 6266)."""
     name = clean_name(name) or FALLBACK
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    ascii_name = unicodedata.normalize("NFKD", name.translate(_LOOK_ALIKES))
+    ascii_name = ascii_name.encode("ascii", "ignore").decode("ascii")
     ascii_name = "".join(ch for ch in ascii_name if ch.isprintable())
     ascii_name = _SPACES.sub(" ", ascii_name).strip()
     stem, dot, ext = ascii_name.rpartition(".")
