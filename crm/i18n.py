@@ -22,14 +22,12 @@ def select_timezone():
 
 
 def file_size(num_bytes):
-    """``num_bytes`` for people: "850 bytes", "1.2 MB" (the decimal mark of their language)."""
-    from flask_babel import format_decimal, ngettext
+    """``num_bytes`` for people: "850 B", "1.2 MB" (with the decimal mark of their language)."""
+    from flask_babel import format_decimal
 
-    if num_bytes < 1024:
-        return ngettext("%(num)d byte", "%(num)d bytes", num_bytes)
-    size = num_bytes / 1024
-    for unit in ("KB", "MB"):
+    size, unit = num_bytes, "B"
+    for bigger in ("KB", "MB", "GB"):
         if size < 1024:
-            return f"{format_decimal(size, format='#,##0.#')} {unit}"
-        size /= 1024
-    return f"{format_decimal(size, format='#,##0.#')} GB"
+            break
+        size, unit = size / 1024, bigger
+    return f"{format_decimal(size, format='#,##0.#')} {unit}"
