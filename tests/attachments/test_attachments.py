@@ -10,10 +10,12 @@ from sqlalchemy import func, select
 from werkzeug.http import parse_options_header
 
 from crm.accounts.models import Role, User
-from crm.attachments.models import Attachment
+from crm.attachments.models import PARENTS, Attachment
 from crm.audit.models import AuditEvent
 from crm.extensions import db
 from crm.meetings.models import Meeting
+from crm.programme.models import Agreement
+from crm.trash.services import move_to_trash
 from tests.attachments.conftest import stored_files
 from tests.attachments.factories import PDF, make_attachment, png
 from tests.conftest import PASSWORD, sign_in
@@ -266,7 +268,7 @@ def test_each_kind_of_record_has_an_attachments_card_in_constant_queries(
 ):
     user = login(Role.MANAGER)
     org = records.org(user)
-    page = page_of(app, records, user, org, kind)
+    page = PAGES[kind].format(make_record(app, records, user, org, kind))
     upload = page + "/attachments"
     assert send(client, upload, PDF, "first.pdf").status_code == 302
     with count_queries() as one:
@@ -281,21 +283,57 @@ def test_each_kind_of_record_has_an_attachments_card_in_constant_queries(
     assert len(five) == len(one), five.statements
 
 
-def page_of(app, records, user, org, kind):
-    """The detail page of a new record of ``kind``."""
-    if kind == "organization":
-        return f"/organizations/{org}"
-    if kind == "meeting":
-        return f"/meetings/{records.meeting(user, [org])}"
-    if kind == "visit":
-        return f"/visits/{make_visit(app, user, org)}"
-    from crm.programme.models import Agreement
+PAGES = {
+    "organization": "/organizations/{}",
+    "meeting": "/meetings/{}",
+    "visit": "/visits/{}",
+    "agreement": "/programme/agreements/{}",
+}
 
+
+def make_record(app, records, user, org, kind):
+    """A new record of ``kind`` owned by ``user`` (the organization ``org`` itself for one)."""
+    if kind == "organization":
+        return org
+    if kind == "meeting":
+        return records.meeting(user, [org])
+    if kind == "visit":
+        return make_visit(app, user, org)
     with app.app_context():
         agreement = Agreement(title="MoU Bizkaia-Mie", owner_id=user.id)
         db.session.add(agreement)
         db.session.commit()
-        return f"/programme/agreements/{agreement.id}"
+        return agreement.id
+
+
+@pytest.mark.parametrize("kind", PAGES)
+def test_every_kind_of_record_keeps_its_files_through_the_trash(app, client, login, records, kind):
+    manager = login(Role.MANAGER)
+    record_id = make_record(app, records, manager, records.org(manager), kind)
+    attachment_id = make_attachment(app, manager, record_id, kind=kind)
+    with app.test_request_context():
+        move_to_trash(
+            db.session.get(PARENTS[kind], record_id), actor=db.session.get(User, manager.id)
+        )
+        db.session.commit()
+    assert client.get(f"/attachments/{attachment_id}").status_code == 404
+    assert client.post(f"/attachments/{attachment_id}/delete").status_code == 404
+    client.post(f"/trash/{kind}/{record_id}/restore")
+    assert client.get(f"/attachments/{attachment_id}").data == PDF
+    assert f"/attachments/{attachment_id}" in client.get(PAGES[kind].format(record_id)).text
+
+
+def test_the_organizations_timeline_tells_who_attached_and_removed_what(
+    app, client, login, records
+):
+    user = login()
+    org = records.org(user)
+    send(client, f"/organizations/{org}/attachments", PDF, "MoU.pdf")
+    (item,) = attachments(app)
+    client.post(f"/attachments/{item.id}/delete")
+    page = client.get(f"/organizations/{org}").text
+    assert re.search(r"attached a file</span>\s*[^<]*: MoU.pdf", page), page
+    assert re.search(r"removed a file</span>\s*[^<]*: MoU.pdf", page)
 
 
 def test_delete_moves_the_file_to_the_trash_and_a_manager_restores_it(
