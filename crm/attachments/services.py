@@ -35,26 +35,23 @@ def attach(parent, stream, name, kind, *, actor):
     )
     db.session.add(item)
     db.session.flush()
-    record(
-        "attach",
-        parent_kind,
-        parent.id,
-        actor=actor,
-        changes={"file": [None, name], "attachment_id": [None, item.id]},
-    )
+    _note("attach", parent, actor, before=None, after=item)
     return item
 
 
 def detach(item, parent, *, actor):
     """Move the attachment to the trash, noting it in the parent's history."""
     move_to_trash(item, actor=actor)
-    record(
-        "detach",
-        PARENT_KINDS[type(parent)],
-        parent.id,
-        actor=actor,
-        changes={"file": [item.original_name, None], "attachment_id": [item.id, None]},
-    )
+    _note("detach", parent, actor, before=item, after=None)
+
+
+def _note(action, parent, actor, *, before, after):
+    """A line in the parent's history: which file came or went (DATA-5)."""
+    changes = {
+        "file": [getattr(before, "original_name", None), getattr(after, "original_name", None)],
+        "attachment_id": [getattr(before, "id", None), getattr(after, "id", None)],
+    }
+    record(action, PARENT_KINDS[type(parent)], parent.id, actor=actor, changes=changes)
 
 
 def attachments_of(parent):
