@@ -126,9 +126,10 @@ def register_errorhandlers(app):
 
 def register_commands(app):
     from crm.accounts.cli import user_cli
+    from crm.attachments.cli import attachments_cli
     from crm.demo.cli import demo_cli
     from crm.main.cli import dev
     from crm.reminders.cli import reminders_cli, scheduler_cli
 
-    for command in (user_cli, demo_cli, scheduler_cli, reminders_cli, dev):
+    for command in (user_cli, demo_cli, scheduler_cli, reminders_cli, dev, attachments_cli):
         app.cli.add_command(command)

@@ -106,3 +106,15 @@ def _after_transaction_end(session, transaction):
         pending = session.info.pop(_PENDING, None)
         if pending:
             _remove(pending["written"])
+
+
+def files_on_disk():
+    """Every stored name in the upload folder, and the temporary files left by a crash."""
+    folder = upload_folder()
+    stored, temporary = set(), []
+    for path in folder.glob("??/*") if folder.exists() else ():
+        if _STORED_NAME.fullmatch(path.name) and path.parent.name == path.name[:2]:
+            stored.add(path.name)
+        elif path.name.startswith(".upload-"):
+            temporary.append(path)
+    return stored, temporary

@@ -489,3 +489,39 @@ def test_attaching_leaves_the_records_version_alone(app, meeting, client):
         )
         assert total == 3
         assert db.session.get(Meeting, meeting_id).version == 1  # the record itself is unchanged
+
+
+def test_the_check_command_reports_missing_files_and_removes_old_orphans(
+    app, make_user, records, uploads
+):
+    import os
+
+    from crm.attachments import storage
+
+    owner = make_user()
+    org = records.org(owner)
+    kept = make_attachment(app, owner, org, name="kept.pdf")
+    lost = make_attachment(app, owner, org, name="lost.pdf")
+    with app.app_context():
+        lost_name = db.session.get(Attachment, lost).stored_name
+        kept_path = storage.path_of(db.session.get(Attachment, kept).stored_name)
+    (uploads / lost_name[:2] / lost_name).unlink()
+    old_orphan = uploads / "ab" / ("ab" + "0" * 30)
+    new_orphan = uploads / "cd" / ("cd" + "0" * 30)
+    crash_leftover = uploads / "ab" / ".upload-x1y2"
+    for path in (old_orphan, new_orphan, crash_leftover):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(PDF)
+    for path in (old_orphan, crash_leftover):
+        os.utime(path, (0, 0))
+
+    runner = app.test_cli_runner()
+    report = runner.invoke(args=["attachments", "check"])
+    assert report.exit_code == 1
+    assert f"missing file: {lost_name[:2]}/{lost_name}" in report.output
+    assert "2 attachments, 1 missing, 2 orphan files" in report.output
+    assert old_orphan.exists()  # only reported
+
+    runner.invoke(args=["attachments", "check", "--remove-orphans"])
+    assert not old_orphan.exists() and not crash_leftover.exists()
+    assert new_orphan.exists() and kept_path.exists()  # an upload may be in progress
