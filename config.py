@@ -89,6 +89,8 @@ class Config:
         self.MAX_FORM_PARTS = 1000
         # The spreadsheet import's upload takes larger files (100,000 rows are 10-20 MB).
         self.IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 32 * 1024 * 1024)
+        # Attached files live here, outside the database: back it up with the database.
+        self.UPLOAD_FOLDER = os.environ.get("ZUBIA_UPLOAD_FOLDER") or str(instance / "uploads")
 
         self.BABEL_DEFAULT_LOCALE = "en"
         self.BABEL_DEFAULT_TIMEZONE = "UTC"
@@ -114,6 +116,7 @@ class TestConfig(Config):
         self.ARGON2_MEMORY_COST = 19456
         self.ARGON2_PARALLELISM = 1
         self.BASE_URL = "http://zubia.example"
+        self.UPLOAD_FOLDER = None  # <INSTANCE_PATH>/uploads, the test's own folder
 
 
 class ProductionConfig(Config):

@@ -81,6 +81,7 @@ def register_blueprints(app):
     from crm.accounts.views import bp as accounts
     from crm.actions.views import bp as actions
     from crm.admin.views import bp as admin
+    from crm.attachments.views import bp as attachments
     from crm.contacts.views import bp as contacts
     from crm.dashboard.views import bp as dashboard
     from crm.duplicates.views import bp as duplicates
@@ -116,6 +117,7 @@ def register_blueprints(app):
         events,
         imports,
         duplicates,
+        attachments,
     ):
         app.register_blueprint(blueprint)
 
@@ -128,9 +130,10 @@ def register_errorhandlers(app):
 
 def register_commands(app):
     from crm.accounts.cli import user_cli
+    from crm.attachments.cli import attachments_cli
     from crm.demo.cli import demo_cli
     from crm.main.cli import dev
     from crm.reminders.cli import reminders_cli, scheduler_cli
 
-    for command in (user_cli, demo_cli, scheduler_cli, reminders_cli, dev):
+    for command in (user_cli, demo_cli, scheduler_cli, reminders_cli, dev, attachments_cli):
         app.cli.add_command(command)

@@ -137,6 +137,9 @@ MATRIX = {
     "duplicates.index": MANAGERS,
     "duplicates.merge_organizations": MANAGERS,
     "duplicates.merge_contacts": MANAGERS,
+    "attachments.upload": OWNERS,  # whoever may edit the record (require_edit)
+    "attachments.download": EVERYONE,
+    "attachments.delete": OWNERS,
 }
 
 

@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from crm.extensions import db
+from crm.i18n import file_size
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood.")),
@@ -29,7 +30,25 @@ def render_error(error):
         return f"{code} {title}", code, {"Content-Type": "text/plain; charset=utf-8"}
     if isinstance(error, CSRFError):
         message = _l("The form expired or was sent from elsewhere. Reload the page and try again.")
+    if code == 413:
+        message = too_large_message() or message
     return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def too_large_message():
+    """Say what the limit is when the request was refused for its size (SEC-11)."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if not limit or (request.content_length or 0) <= limit:
+        return None  # refused for another reason, such as too many form parts
+    if request.mimetype == "multipart/form-data":
+        return _l(
+            "The file is too large: Zubia accepts files of up to %(size)s. Make it smaller "
+            "(a PDF at a lower resolution, for example) or split it, and attach it again.",
+            size=file_size(limit),
+        )
+    return _l(
+        "What you sent is larger than Zubia accepts (at most %(size)s).", size=file_size(limit)
+    )
 
 
 def render_server_error(error):

@@ -19,3 +19,15 @@ def select_timezone():
     if has_request_context() and current_user.is_authenticated:
         return current_user.timezone
     return current_app.config["DEFAULT_TIMEZONE"]
+
+
+def file_size(num_bytes):
+    """``num_bytes`` for people: "850 B", "1.2 MB" (with the decimal mark of their language)."""
+    from flask_babel import format_decimal
+
+    size, unit = num_bytes, "B"
+    for bigger in ("KB", "MB", "GB"):
+        if size < 1024:
+            break
+        size, unit = size / 1024, bigger
+    return f"{format_decimal(size, format='#,##0.#')} {unit}"

@@ -2,6 +2,7 @@
 
 from crm.accounts.models import User
 from crm.actions.models import Action
+from crm.attachments.models import Attachment
 from crm.audit.models import AuditEvent
 from crm.contacts.models import Contact
 from crm.events.models import B2BMeeting, Event, MeetingRequest, Participant
@@ -17,6 +18,7 @@ from crm.visits.models import Visit, VisitStop
 __all__ = [
     "Action",
     "Agreement",
+    "Attachment",
     "AuditEvent",
     "B2BMeeting",
     "Contact",

@@ -57,7 +57,8 @@ def set_security_headers(response):
         headers["Strict-Transport-Security"] = (
             f"max-age={current_app.config['HSTS_SECONDS']}; includeSubDomains"
         )
-    if current_user.is_authenticated and request.endpoint != "static":
+    no_store = "no-store" in headers.get("Cache-Control", "")  # e.g. "private, no-store"
+    if current_user.is_authenticated and request.endpoint != "static" and not no_store:
         headers["Cache-Control"] = "no-store"
     return response
 

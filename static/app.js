@@ -9,4 +9,14 @@ document.addEventListener("DOMContentLoaded", () => {
       select.addEventListener("change", () => form.requestSubmit());
     }
   }
+
+  // A file above the upload limit is flagged before it is sent (the server answers 413 anyway).
+  for (const input of document.querySelectorAll("input[type=file][data-max-bytes]")) {
+    input.addEventListener("change", () => {
+      const file = input.files[0];
+      const tooLarge = file && file.size > Number(input.dataset.maxBytes);
+      input.setCustomValidity(tooLarge ? input.dataset.tooLarge : "");
+      input.reportValidity();
+    });
+  }
 });

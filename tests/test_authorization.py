@@ -14,6 +14,7 @@ from crm.accounts.models import Role, User
 from crm.audit.models import AuditEvent
 from crm.authorization import MATRIX, PUBLIC, OwnRecords
 from crm.extensions import db
+from tests.attachments.factories import make_attachment
 from tests.events.factories import event_record
 from tests.imports.factories import import_run
 from tests.visits.factories import make_stop, make_visit
@@ -86,6 +87,7 @@ def build(records, make_user, app):
             "run_id": lambda: import_run(app, owner),
             "other_organization_id": lambda: records.org(owner, name="Tecnalia"),
             "other_contact_id": lambda: records.contact(owner, org, given_name="Miren"),
+            "attachment_id": lambda: make_attachment(app, owner, org),
         }
         for name in names:
             if name not in values:

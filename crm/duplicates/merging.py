@@ -13,6 +13,7 @@ from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.orm import aliased
 
 from crm.actions.models import Action
+from crm.attachments.models import Attachment
 from crm.audit.services import record
 from crm.clock import now_utc
 from crm.contacts import services as contacts
@@ -47,6 +48,7 @@ ORGANIZATION_REFERENCES = {
     "b2b_participants.organization_id",
     "visits.lead_organization_id",
     "visit_stops.host_organization_id",
+    "attachments.organization_id",
 }
 CONTACT_REFERENCES = {
     "actions.contact_id",
@@ -80,6 +82,7 @@ def merge_organizations(survivor, merged, values, *, actor):
     moved["visits"] = _repoint(Visit.lead_organization_id, old, new) + _repoint(
         VisitStop.host_organization_id, old, new
     )
+    moved["attachments"] = _repoint(Attachment.organization_id, old, new)
     db.session.flush()
     organizations.refresh_last_contact([new])
     _finish("organization", survivor, merged, taken, moved, actor)

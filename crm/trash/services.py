@@ -1,8 +1,11 @@
 """The trash: deleting hides a record everywhere until a manager restores it (DATA-4)."""
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from crm.actions.models import Action
+from crm.attachments.models import PARENT_KINDS, Attachment
+from crm.attachments.storage import remove_after_commit
 from crm.audit.services import record
 from crm.clock import now_utc
 from crm.contacts.models import Contact
@@ -25,6 +28,7 @@ KINDS = {
     "agreement": Agreement,
     "story": SuccessStory,
     "guide_page": GuidePage,
+    "attachment": Attachment,  # a file goes with its record; one deleted alone comes here
 }
 # Matches are closed with a reason rather than deleted: their history is the programme's record.
 ENTITY_TYPES = {model: name for name, model in KINDS.items()}
@@ -63,6 +67,10 @@ def restore(item, *, actor):
     organization = getattr(item, "organization_id", None)
     if organization and db.session.get(Organization, organization).is_deleted:
         raise RestoreRefused
+    if isinstance(item, Attachment) and (parent := item.load_parent()).is_deleted:
+        raise RestoreRefused(
+            _("Restore %(parent)s first: %(name)s is attached to it.", parent=parent, name=item)
+        )
     if isinstance(item, Organization):
         for dependent in list(_dependents(item, item.deleted_at)):
             _restore(dependent, actor)
@@ -77,7 +85,18 @@ def purge(item, *, actor):
     record(
         "purge", ENTITY_TYPES[type(item)], item.id, actor=actor, changes={"name": [str(item), None]}
     )
+    for stored_name in _attached_files(item):  # their rows go with the record (ON DELETE CASCADE)
+        remove_after_commit(stored_name, db.session)
     db.session.delete(item)
+
+
+def _attached_files(item):
+    if isinstance(item, Attachment):
+        return [item.stored_name]
+    if type(item) not in PARENT_KINDS:
+        return []
+    column = getattr(Attachment, f"{PARENT_KINDS[type(item)]}_id")
+    return db.session.scalars(select(Attachment.stored_name).where(column == item.id)).all()
 
 
 def _trash(item, instant, actor):

@@ -71,8 +71,9 @@ def restore_record(kind, record_id):
     item = deleted(kind, record_id)
     try:
         restore(item, actor=current_user)
-    except RestoreRefused:
-        flash(_("Restore the organization of %(name)s first.", name=str(item)), "danger")
+    except RestoreRefused as refused:
+        reason = refused.args[0] if refused.args else None
+        flash(reason or _("Restore the organization of %(name)s first.", name=str(item)), "danger")
         return redirect(url_for("trash.index"))
     db.session.commit()
     flash(_("%(name)s was restored.", name=str(item)), "success")

@@ -24,6 +24,7 @@ from crm.organizations.models import (
 from crm.programme.models import Agreement, agreement_parties
 from crm.trash.services import move_to_trash
 from crm.visits.models import Visit, VisitStop, visit_contacts
+from tests.attachments.factories import make_attachment
 from tests.events.factories import new_event
 
 # ---------------------------------------------------------------- finding
@@ -421,3 +422,14 @@ def test_merging_contacts_moves_meetings_actions_and_visits(app, client, login, 
         assert event.changes["fields_taken"] == ["is_primary", "phone"]
     detail = client.get(f"/contacts/{keep}").get_data(as_text=True)
     assert f"from merged record #{dupe}" in detail
+
+
+def test_merging_organizations_moves_their_attachments(app, client, login, pair):
+    owner, ids = pair
+    attachment = make_attachment(app, owner, ids["m"], name="MoU.pdf")
+    login(Role.MANAGER)
+    url = f"/duplicates/organizations/{ids['s']}/{ids['m']}"
+    assert client.post(url, data=merge_data(client, url, survivor="a")).status_code == 302
+    page = client.get(f"/organizations/{ids['s']}").get_data(as_text=True)
+    assert "MoU.pdf" in page
+    assert client.get(f"/attachments/{attachment}").status_code == 200

@@ -1,0 +1,1 @@
+"""Files attached to organizations, meetings, visits and agreements (SEC-11)."""
