@@ -81,6 +81,7 @@ def register_blueprints(app):
     from crm.accounts.views import bp as accounts
     from crm.actions.views import bp as actions
     from crm.admin.views import bp as admin
+    from crm.calendar.views import bp as calendar
     from crm.contacts.views import bp as contacts
     from crm.dashboard.views import bp as dashboard
     from crm.events.views import bp as events
@@ -112,6 +113,7 @@ def register_blueprints(app):
         guide,
         visits,
         events,
+        calendar,
     ):
         app.register_blueprint(blueprint)
 

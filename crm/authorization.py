@@ -114,6 +114,10 @@ MATRIX = {
     "events.record_outcome": OWNERS,
     "events.open_match": OWNERS,
     "events.print_schedule": EVERYONE,
+    "calendar.feed": PUBLIC,  # the secret token in the address is the credential
+    "calendar.new_feed": EVERYONE,
+    "calendar.turn_off": EVERYONE,
+    "calendar.meeting_file": EVERYONE,
 }
 
 

@@ -14,6 +14,7 @@ from crm.accounts.models import Role, User
 from crm.audit.models import AuditEvent
 from crm.authorization import MATRIX, PUBLIC, OwnRecords
 from crm.extensions import db
+from tests.calendar.factories import feed_token
 from tests.events.factories import event_record
 from tests.visits.factories import make_stop, make_visit
 
@@ -82,6 +83,7 @@ def build(records, make_user, app):
             "agreement_id": lambda: programme_record(owner, "agreement"),
             "slug": lambda: guide_page(owner),
             "story_id": lambda: programme_record(owner, "story"),
+            "token": lambda: feed_token(app, owner),
         }
         for name in names:
             if name not in values:
