@@ -126,9 +126,18 @@ def register_errorhandlers(app):
 
 def register_commands(app):
     from crm.accounts.cli import user_cli
+    from crm.backup.cli import backup_command, restore_command
     from crm.demo.cli import demo_cli
     from crm.main.cli import dev
     from crm.reminders.cli import reminders_cli, scheduler_cli
 
-    for command in (user_cli, demo_cli, scheduler_cli, reminders_cli, dev):
+    for command in (
+        user_cli,
+        demo_cli,
+        scheduler_cli,
+        reminders_cli,
+        dev,
+        backup_command,
+        restore_command,
+    ):
         app.cli.add_command(command)
