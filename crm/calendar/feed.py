@@ -61,35 +61,41 @@ def local_day(instant, zone):
     return instant.astimezone(ZoneInfo(zone)).date()
 
 
-def meetings_of(user, start, end):
-    attended = select(meeting_attendees.c.meeting_id).where(meeting_attendees.c.user_id == user.id)
+def records_of(user, model, linked_users, *conditions, options=()):
+    """Live records of ``model`` that ``user`` owns or is one of the people of (through the
+    (record, user) table ``linked_users``), in ``model``'s start order."""
+    record_id, user_id = linked_users.c
+    mine = or_(model.owner_id == user.id, model.id.in_(select(record_id).where(user_id == user.id)))
+    start = model.starts_at if hasattr(model, "starts_at") else model.start_date
     return db.session.scalars(
-        select(Meeting)
-        .where(
-            Meeting.deleted_at.is_(None),
-            Meeting.starts_at >= start,
-            Meeting.starts_at <= end,
-            or_(Meeting.owner_id == user.id, Meeting.id.in_(attended)),
-        )
-        .order_by(Meeting.starts_at, Meeting.id)
-        .options(selectinload(Meeting.owner), selectinload(Meeting.organizations))
+        select(model)
+        .where(model.deleted_at.is_(None), mine, *conditions)
+        .order_by(start, model.id)
+        .options(*options)
     ).all()
+
+
+def meetings_of(user, start, end):
+    return records_of(
+        user,
+        Meeting,
+        meeting_attendees,
+        Meeting.starts_at >= start,
+        Meeting.starts_at <= end,
+        options=(selectinload(Meeting.owner), selectinload(Meeting.organizations)),
+    )
 
 
 def visits_of(user, first, last):
     """Visits the user plans or travels with that overlap the window, with their stops."""
-    travelling = select(visit_users.c.visit_id).where(visit_users.c.user_id == user.id)
-    return db.session.scalars(
-        select(Visit)
-        .where(
-            Visit.deleted_at.is_(None),
-            Visit.end_date >= first,
-            Visit.start_date <= last,
-            or_(Visit.owner_id == user.id, Visit.id.in_(travelling)),
-        )
-        .order_by(Visit.start_date, Visit.id)
-        .options(selectinload(Visit.stops).selectinload(VisitStop.host))
-    ).all()
+    return records_of(
+        user,
+        Visit,
+        visit_users,
+        Visit.end_date >= first,
+        Visit.start_date <= last,
+        options=(selectinload(Visit.stops).selectinload(VisitStop.host),),
+    )
 
 
 def b2b_meetings_of(user, start, end):

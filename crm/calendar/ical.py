@@ -52,14 +52,16 @@ def describe(*parts, link):
     return "\n\n".join([*(p.strip() for p in parts if p and p.strip()), link])
 
 
-def entry(kind, record_id, summary, *, modified, link, version=None, description=None):
-    """A VEVENT with the properties every entry shares."""
+def entry(kind, record_id, summary, *, source, link, description=None):
+    """A VEVENT with the properties every entry shares; ``source`` is the record whose
+    ``updated_at`` (and ``version``, when it has one) date the entry."""
     event = Event()
     event.add("uid", uid(kind, record_id))
     event.add("summary", summary)
     # Without METHOD-driven scheduling, DTSTAMP is when the information last changed (§3.8.7.2).
-    event.add("dtstamp", modified.astimezone(UTC))
-    event.add("last-modified", modified.astimezone(UTC))
+    event.add("dtstamp", source.updated_at.astimezone(UTC))
+    event.add("last-modified", source.updated_at.astimezone(UTC))
+    version = getattr(source, "version", None)
     if version is not None:
         event.add("sequence", max(version - 1, 0))
     event.add("description", describe(description, link=link))
@@ -96,8 +98,7 @@ def meeting_event(meeting, zone):
         "meeting",
         meeting.id,
         meeting.title,
-        modified=meeting.updated_at,
-        version=meeting.version,
+        source=meeting,
         description="\n".join(
             filter(None, [_("With: %(names)s", names=names) if names else "", meeting.summary])
         ),
@@ -116,8 +117,7 @@ def visit_events(visit):
             "visit",
             visit.id,
             _("Visit: %(title)s", title=visit.title),
-            modified=visit.updated_at,
-            version=visit.version,
+            source=visit,
             description=visit.description,
             link=link,
         ),
@@ -126,15 +126,8 @@ def visit_events(visit):
     )
     for stop in visit.stops:
         host = stop.host.display_name if stop.host else None
-        event = entry(
-            "visit-stop",
-            stop.id,
-            f"{stop.purpose} ({visit.title})",
-            modified=visit.updated_at,
-            version=visit.version,
-            description=host,
-            link=link,
-        )
+        summary = f"{stop.purpose} ({visit.title})"
+        event = entry("visit-stop", stop.id, summary, source=visit, description=host, link=link)
         place = ", ".join(filter(None, [host, stop.place]))
         if place:
             event.add("location", place)
@@ -146,7 +139,7 @@ def b2b_event(meeting, event_record, first, second):
         "b2b-meeting",
         meeting.id,
         _("B2B: %(first)s – %(second)s", first=first.display_name, second=second.display_name),
-        modified=meeting.updated_at,
+        source=meeting,
         description=event_record.name,
         link=external_url("events.meeting", b2b_id=meeting.id),
     )
@@ -158,13 +151,8 @@ def b2b_event(meeting, event_record, first, second):
 
 
 def action_event(action):
-    event = entry(
-        "action",
-        action.id,
-        _("Due: %(title)s", title=action.title),
-        modified=action.updated_at,
-        version=action.version,
-        description=action.details,
-        link=external_url("actions.edit", action_id=action.id),
-    )
+    link = external_url("actions.edit", action_id=action.id)
+    summary = _("Due: %(title)s", title=action.title)
+    details = action.details
+    event = entry("action", action.id, summary, source=action, description=details, link=link)
     return all_day(event, action.due_date, action.due_date, busy=False)
