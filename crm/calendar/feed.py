@@ -76,26 +76,16 @@ def records_of(user, model, linked_users, *conditions, options=()):
 
 
 def meetings_of(user, start, end):
-    return records_of(
-        user,
-        Meeting,
-        meeting_attendees,
-        Meeting.starts_at >= start,
-        Meeting.starts_at <= end,
-        options=(selectinload(Meeting.owner), selectinload(Meeting.organizations)),
-    )
+    during = (Meeting.starts_at >= start, Meeting.starts_at <= end)
+    loaded = (selectinload(Meeting.owner), selectinload(Meeting.organizations))
+    return records_of(user, Meeting, meeting_attendees, *during, options=loaded)
 
 
 def visits_of(user, first, last):
     """Visits the user plans or travels with that overlap the window, with their stops."""
-    return records_of(
-        user,
-        Visit,
-        visit_users,
-        Visit.end_date >= first,
-        Visit.start_date <= last,
-        options=(selectinload(Visit.stops).selectinload(VisitStop.host),),
-    )
+    overlapping = (Visit.end_date >= first, Visit.start_date <= last)
+    loaded = (selectinload(Visit.stops).selectinload(VisitStop.host),)
+    return records_of(user, Visit, visit_users, *overlapping, options=loaded)
 
 
 def b2b_meetings_of(user, start, end):
