@@ -29,8 +29,8 @@ lint: $(STAMP)
 
 # Re-extract the UI text and merge it into every catalogue (then translate what is new).
 translations: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l --ignore-dirs='.*' -o crm/translations/messages.pot --no-location --sort-output .
-	$(BIN)/pybabel update -i crm/translations/messages.pot -d crm/translations --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg -k _l --ignore-dirs='.*' -o crm/translations/messages.pot --no-location --sort-output --width=100 .
+	$(BIN)/pybabel update -i crm/translations/messages.pot -d crm/translations --no-fuzzy-matching --width=100
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -80,14 +80,17 @@ MATRIX = {
     "guide.page": EVERYONE,
     "guide.new": EVERYONE,
     "guide.edit": EVERYONE,  # written together: every point of contact may improve any page
+    "guide.delete": OWNERS,  # but only its author or a manager removes it
     "programme.agreements": EVERYONE,
     "programme.agreement": EVERYONE,
     "programme.new_agreement": EVERYONE,
     "programme.edit_agreement": OWNERS,
+    "programme.delete_agreement": OWNERS,
     "programme.stories": EVERYONE,
     "programme.story": EVERYONE,
     "programme.new_story": EVERYONE,
     "programme.edit_story": OWNERS,
+    "programme.delete_story": OWNERS,
     "visits.index": EVERYONE,
     "visits.detail": EVERYONE,
     "visits.create": EVERYONE,

@@ -16,7 +16,7 @@ from crm.matching.services import linked_match
 from crm.records import EditConflict, check_version, live_or_404
 from crm.security import safe_next
 from crm.timezones import local_today
-from crm.trash.services import move_to_trash
+from crm.trash.views import trash_and_redirect
 
 bp = Blueprint("actions", __name__, url_prefix="/actions")
 
@@ -182,9 +182,6 @@ def set_status(action_id):
 
 @bp.route("/<id:action_id>/delete", methods=["POST"])
 def delete(action_id):
-    action = get_live(action_id)
-    require_edit(action)
-    move_to_trash(action, actor=current_user)
-    db.session.commit()
-    flash(_("The action was moved to the trash."), "info")
-    return redirect(url_for("actions.mine"))
+    return trash_and_redirect(
+        get_live(action_id), _("The action was moved to the trash."), url_for("actions.mine")
+    )

@@ -18,7 +18,7 @@ from crm.records import EditConflict, check_version, live_or_404
 from crm.search.text import like_pattern
 from crm.timeline import timeline
 from crm.timezones import local_clock, local_today
-from crm.trash.services import move_to_trash
+from crm.trash.views import trash_and_redirect
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
 
@@ -149,8 +149,8 @@ def edit(contact_id):
 @bp.route("/<id:contact_id>/delete", methods=["POST"])
 def delete(contact_id):
     contact = get_live(contact_id)
-    require_edit(contact)
-    move_to_trash(contact, actor=current_user)
-    db.session.commit()
-    flash(_("%(name)s was moved to the trash.", name=contact.latin_name), "info")
-    return redirect(url_for("organizations.detail", organization_id=contact.organization_id))
+    return trash_and_redirect(
+        contact,
+        _("%(name)s was moved to the trash.", name=contact.latin_name),
+        url_for("organizations.detail", organization_id=contact.organization_id),
+    )

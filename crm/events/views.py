@@ -24,7 +24,7 @@ from crm.listing import paginate
 from crm.organizations.forms import find_organizations, organization_label
 from crm.records import EditConflict, check_version
 from crm.timezones import local_today
-from crm.trash.services import move_to_trash
+from crm.trash.views import trash_and_redirect
 
 __all__ = ["bp", "participant_views", "schedule_views"]
 
@@ -136,12 +136,9 @@ def edit(event_id):
 
 @bp.route("/<id:event_id>/delete", methods=["POST"])
 def delete(event_id):
-    event = get_event(event_id)
-    require_edit(event)
-    move_to_trash(event, actor=current_user)
-    db.session.commit()
-    flash(_("The event was moved to the trash."), "info")
-    return redirect(url_for("events.index"))
+    return trash_and_redirect(
+        get_event(event_id), _("The event was moved to the trash."), url_for("events.index")
+    )
 
 
 @bp.route("/organization-options")

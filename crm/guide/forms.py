@@ -36,6 +36,10 @@ class PageForm(FlaskForm):
             raise ValidationError(_l("Use lower-case letters, digits and hyphens only."))
         other = db.session.scalar(db.select(GuidePage).where(GuidePage.slug == field.data))
         if other is not None and other is not self._page:
+            if other.is_deleted:
+                raise ValidationError(
+                    _l("A page in the trash has this address: restore it or choose another.")
+                )
             raise ValidationError(_l("Another page already has this address."))
 
     def values(self):

@@ -5,11 +5,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from crm.audit.services import diff, record
+from crm.authorization import can_edit
 from crm.extensions import db
 from crm.guide.forms import PageForm
 from crm.guide.models import GuidePage
 from crm.guide.rendering import render
 from crm.records import EditConflict, check_version
+from crm.trash.views import trash_and_redirect
 
 bp = Blueprint("guide", __name__, url_prefix="/guide")
 FIELDS = ("title", "slug", "body")
@@ -37,7 +39,12 @@ def index():
 @bp.route("/<slug>")
 def page(slug):
     found = get_live(slug)
-    return render_template("guide/page.html", page=found, html=render(found.body))
+    return render_template(
+        "guide/page.html",
+        page=found,
+        html=render(found.body),
+        can_delete=can_edit(current_user, found),
+    )
 
 
 def save(page, form):
@@ -83,3 +90,11 @@ def edit(slug):
     if request.method == "GET":
         form.version.data = page.version
     return render_template("guide/form.html", form=form, page=page)
+
+
+@bp.route("/<slug>/delete", methods=["POST"])
+def delete(slug):
+    found = get_live(slug)
+    return trash_and_redirect(
+        found, _("%(name)s was moved to the trash.", name=found.title), url_for("guide.index")
+    )

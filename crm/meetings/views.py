@@ -20,7 +20,7 @@ from crm.organizations.models import Organization, Region
 from crm.records import EditConflict, check_version, live_or_404
 from crm.search.text import like_pattern
 from crm.timezones import local_today
-from crm.trash.services import move_to_trash
+from crm.trash.views import trash_and_redirect
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 
@@ -207,9 +207,6 @@ def contact_options():
 
 @bp.route("/<id:meeting_id>/delete", methods=["POST"])
 def delete(meeting_id):
-    meeting = get_live(meeting_id)
-    require_edit(meeting)
-    move_to_trash(meeting, actor=current_user)
-    db.session.commit()
-    flash(_("The meeting was moved to the trash."), "info")
-    return redirect(url_for("meetings.index"))
+    return trash_and_redirect(
+        get_live(meeting_id), _("The meeting was moved to the trash."), url_for("meetings.index")
+    )

@@ -32,7 +32,7 @@ from crm.records import EditConflict, check_version, live_or_404
 from crm.search.text import like_pattern
 from crm.timeline import timeline
 from crm.timezones import local_today
-from crm.trash.services import move_to_trash
+from crm.trash.views import trash_and_redirect
 
 bp = Blueprint("organizations", __name__, url_prefix="/organizations")
 # The record page shows the first related records; the filtered lists show them all.
@@ -204,11 +204,9 @@ def conflict(org, form):
 @bp.route("/<id:organization_id>/delete", methods=["POST"])
 def delete(organization_id):
     org = get_live(organization_id)
-    require_edit(org)
-    move_to_trash(org, actor=current_user)
-    db.session.commit()
-    flash(_("%(name)s was moved to the trash.", name=org.name), "info")
-    return redirect(url_for("organizations.index"))
+    return trash_and_redirect(
+        org, _("%(name)s was moved to the trash.", name=org.name), url_for("organizations.index")
+    )
 
 
 @bp.route("/<id:organization_id>/links", methods=["POST"])

@@ -11,6 +11,7 @@ from crm.programme import services
 from crm.programme.forms import AgreementForm, StoryForm
 from crm.programme.models import Agreement, SuccessStory
 from crm.records import EditConflict, check_version, live_or_404
+from crm.trash.views import trash_and_redirect
 from crm.visits.models import Visit
 
 bp = Blueprint("programme", __name__, url_prefix="/programme")
@@ -117,6 +118,16 @@ def edit_agreement(agreement_id):
     )
 
 
+@bp.route("/agreements/<id:agreement_id>/delete", methods=["POST"])
+def delete_agreement(agreement_id):
+    item = live_or_404(Agreement, agreement_id)
+    return trash_and_redirect(
+        item,
+        _("%(name)s was moved to the trash.", name=item.title),
+        url_for("programme.agreements"),
+    )
+
+
 @bp.route("/stories/")
 def stories():
     items = db.session.scalars(
@@ -146,3 +157,11 @@ def edit_story(story_id):
     require_edit(item)
     form = StoryForm(obj=item, data={"organization_ids": [o.id for o in item.organizations]})
     return edit_page(item, form, services.save_story, "programme/story_form.html", story_url)
+
+
+@bp.route("/stories/<id:story_id>/delete", methods=["POST"])
+def delete_story(story_id):
+    item = live_or_404(SuccessStory, story_id)
+    return trash_and_redirect(
+        item, _("%(name)s was moved to the trash.", name=item.title), url_for("programme.stories")
+    )

@@ -8,9 +8,11 @@ from crm.clock import now_utc
 from crm.contacts.models import Contact
 from crm.events.models import Event
 from crm.extensions import db
+from crm.guide.models import GuidePage
 from crm.meetings.models import Meeting
 from crm.organizations.models import Organization
 from crm.organizations.services import refresh_last_contact
+from crm.programme.models import Agreement, SuccessStory
 from crm.visits.models import Visit
 
 KINDS = {
@@ -20,6 +22,9 @@ KINDS = {
     "action": Action,
     "visit": Visit,
     "event": Event,
+    "agreement": Agreement,
+    "story": SuccessStory,
+    "guide_page": GuidePage,
 }
 # Matches are closed with a reason rather than deleted: their history is the programme's record.
 ENTITY_TYPES = {model: name for name, model in KINDS.items()}

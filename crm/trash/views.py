@@ -4,12 +4,22 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from crm.authorization import require_edit
 from crm.contacts.models import Contact
 from crm.extensions import db
-from crm.trash.services import KINDS, RestoreRefused, purge, restore
+from crm.trash.services import KINDS, RestoreRefused, move_to_trash, purge, restore
 
 bp = Blueprint("trash", __name__, url_prefix="/trash")
 SHOWN = 200
+
+
+def trash_and_redirect(item, message, to):
+    """Every area's delete route: check the right to edit, trash, commit, say so and go on."""
+    require_edit(item)
+    move_to_trash(item, actor=current_user)
+    db.session.commit()
+    flash(message, "info")
+    return redirect(to)
 
 
 def deleted(kind, record_id):

@@ -14,7 +14,7 @@ from crm.extensions import db
 from crm.listing import choice_arg, int_arg, paginate, query_args
 from crm.records import EditConflict, check_version, live_or_404
 from crm.timezones import local_today
-from crm.trash.services import move_to_trash
+from crm.trash.views import trash_and_redirect
 from crm.visits import services
 from crm.visits.forms import StopForm, VisitForm
 from crm.visits.models import Direction, Visit, VisitStop
@@ -185,12 +185,10 @@ def edit(visit_id):
 
 @bp.route("/<id:visit_id>/delete", methods=["POST"])
 def delete(visit_id):
-    visit = get_live(visit_id, *PEOPLE)
-    require_edit(visit)
-    move_to_trash(visit, actor=current_user)  # its stops and meetings stay as they are
-    db.session.commit()
-    flash(_("The visit was moved to the trash."), "info")
-    return redirect(url_for("visits.index"))
+    visit = get_live(visit_id, *PEOPLE)  # its stops and meetings stay as they are
+    return trash_and_redirect(
+        visit, _("The visit was moved to the trash."), url_for("visits.index")
+    )
 
 
 def stop_form(visit, **kwargs):
