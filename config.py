@@ -65,6 +65,8 @@ class Config:
         self.RATELIMIT_HEADERS_ENABLED = True
         self.LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per minute")
         self.LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "30 per minute")
+        # Calendar apps poll each feed every few minutes to hours; guessing tokens needs far more.
+        self.CALENDAR_FEED_LIMIT = os.environ.get("CALENDAR_FEED_LIMIT", "60 per minute")
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers we trust.
         self.PROXY_FIX_HOPS = env_int("PROXY_FIX_HOPS", 0)
         trusted = os.environ.get("TRUSTED_HOSTS", "")

@@ -82,6 +82,7 @@ def register_blueprints(app):
     from crm.actions.views import bp as actions
     from crm.admin.views import bp as admin
     from crm.attachments.views import bp as attachments
+    from crm.calendar.views import bp as calendar
     from crm.contacts.views import bp as contacts
     from crm.dashboard.views import bp as dashboard
     from crm.duplicates.views import bp as duplicates
@@ -118,6 +119,7 @@ def register_blueprints(app):
         imports,
         duplicates,
         attachments,
+        calendar,
     ):
         app.register_blueprint(blueprint)
 
@@ -131,9 +133,19 @@ def register_errorhandlers(app):
 def register_commands(app):
     from crm.accounts.cli import user_cli
     from crm.attachments.cli import attachments_cli
+    from crm.backup.cli import backup_command, restore_command
     from crm.demo.cli import demo_cli
     from crm.main.cli import dev
     from crm.reminders.cli import reminders_cli, scheduler_cli
 
-    for command in (user_cli, demo_cli, scheduler_cli, reminders_cli, dev, attachments_cli):
+    for command in (
+        user_cli,
+        demo_cli,
+        scheduler_cli,
+        reminders_cli,
+        dev,
+        attachments_cli,
+        backup_command,
+        restore_command,
+    ):
         app.cli.add_command(command)

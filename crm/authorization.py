@@ -140,6 +140,10 @@ MATRIX = {
     "attachments.upload": OWNERS,  # whoever may edit the record (require_edit)
     "attachments.download": EVERYONE,
     "attachments.delete": OWNERS,
+    "calendar.feed": PUBLIC,  # the secret token in the address is the credential
+    "calendar.new_feed": EVERYONE,
+    "calendar.turn_off": EVERYONE,
+    "calendar.meeting_file": EVERYONE,
 }
 
 

@@ -15,6 +15,7 @@ from crm.audit.models import AuditEvent
 from crm.authorization import MATRIX, PUBLIC, OwnRecords
 from crm.extensions import db
 from tests.attachments.factories import make_attachment
+from tests.calendar.factories import feed_token
 from tests.events.factories import event_record
 from tests.imports.factories import import_run
 from tests.visits.factories import make_stop, make_visit
@@ -88,6 +89,7 @@ def build(records, make_user, app):
             "other_organization_id": lambda: records.org(owner, name="Tecnalia"),
             "other_contact_id": lambda: records.contact(owner, org, given_name="Miren"),
             "attachment_id": lambda: make_attachment(app, owner, org),
+            "token": lambda: feed_token(app, owner),
         }
         for name in names:
             if name not in values:

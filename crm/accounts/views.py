@@ -15,6 +15,7 @@ from crm.accounts import services
 from crm.accounts.forms import ChangePasswordForm, LoginForm, ProfileForm
 from crm.accounts.passwords import verify_password
 from crm.audit.services import record
+from crm.calendar.services import take_new_feed
 from crm.extensions import db, limiter
 from crm.security import log_event, safe_next, start_session
 
@@ -81,7 +82,7 @@ def profile():
         db.session.commit()
         flash(_("Your settings are saved."), "success")
         return redirect(url_for("accounts.profile"))
-    return render_template("accounts/profile.html", form=form)
+    return render_template("accounts/profile.html", form=form, new_feed_url=take_new_feed())
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -1,0 +1,1 @@
+"""Calendar feeds: each user's private iCalendar subscription, and one meeting as a .ics file."""
