@@ -93,6 +93,7 @@ def register_blueprints(app):
     from crm.matching.views import bp as matching
     from crm.meetings.views import bp as meetings
     from crm.organizations.views import bp as organizations
+    from crm.pipeline.views import bp as pipeline
     from crm.programme.views import bp as programme
     from crm.reminders.views import bp as reminders
     from crm.search.views import bp as search
@@ -120,6 +121,7 @@ def register_blueprints(app):
         duplicates,
         attachments,
         calendar,
+        pipeline,
     ):
         app.register_blueprint(blueprint)
 

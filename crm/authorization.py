@@ -144,6 +144,14 @@ MATRIX = {
     "calendar.new_feed": EVERYONE,
     "calendar.turn_off": EVERYONE,
     "calendar.meeting_file": EVERYONE,
+    # The follow-up pipeline (issue 6): managers review everyone's work and move it when a
+    # point of contact leaves; each point of contact sees their own coordination health.
+    "pipeline.index": MANAGERS,
+    "pipeline.print_view": MANAGERS,
+    "pipeline.export": MANAGERS,
+    "pipeline.reassign": MANAGERS,
+    "pipeline.health": EVERYONE,  # a point of contact sees only their own row
+    "pipeline.health_export": EVERYONE,
 }
 
 

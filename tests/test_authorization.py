@@ -90,6 +90,7 @@ def build(records, make_user, app):
             "other_contact_id": lambda: records.contact(owner, org, given_name="Miren"),
             "attachment_id": lambda: make_attachment(app, owner, org),
             "token": lambda: feed_token(app, owner),
+            "listing": lambda: "quiet",
         }
         for name in names:
             if name not in values:

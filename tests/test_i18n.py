@@ -33,7 +33,7 @@ def extracted(tmp_path_factory):
 @pytest.mark.parametrize("language", ["ja", "es"])
 def test_every_message_is_translated(extracted, language):
     messages = {m.id: m for m in catalog(TRANSLATIONS / language / "LC_MESSAGES" / "messages.po")}
-    missing = sorted(i for i in extracted if i not in messages or not messages[i].string)
+    missing = sorted((i for i in extracted if i not in messages or not messages[i].string), key=str)
     assert missing == [], f"untranslated in {language}: run `make translations` and translate"
     fuzzy = sorted(m.id for m in messages.values() if m.id and m.fuzzy)
     assert fuzzy == []

@@ -15,6 +15,8 @@ from crm.exports import export_list
 from crm.extensions import db
 from crm.listing import choice_arg, int_arg, paginate, query_args, sort_arg
 from crm.matching.services import linked_match
+from crm.organizations.models import Region, Sector
+from crm.pipeline.filters import BUCKETS, PERIODS, Filters, bucket_arg, bucket_clauses
 from crm.records import EditConflict, check_version, live_or_404
 from crm.security import safe_next
 from crm.timezones import local_today
@@ -77,25 +79,31 @@ def mine():
 
 
 def listed():
-    """The list page's statement (filters and order, every page), its filters and its sort."""
-    statement = select(Action).where(Action.deleted_at.is_(None))
+    """The list page's statement (filters and order, every page), its filters and its sort.
+
+    Besides status and organization, the list takes the pipeline's filters (region, sector,
+    owner, period) and buckets, so that every count on the pipeline page opens its rows here.
+    """
+    scope = Filters.from_request()
     filters = {
         "status": choice_arg("status", Status)
         or (None if request.args.get("status") == "all" else Status.OPEN),
-        "owner": int_arg("owner", None, 1, 2**31 - 1),
         "organization": int_arg("organization", None, 1, 2**31 - 1),
-        "overdue": request.args.get("overdue") == "1",
+        "bucket": bucket_arg(),
+        **scope.args(),
     }
-    if filters["status"]:
+    statement = select(Action).where(
+        Action.deleted_at.is_(None),
+        *scope.about(Action.organization_id),
+        *scope.owned(Action.owner_id),
+    )
+    if filters["bucket"]:
+        today = local_today(current_user.timezone)
+        statement = statement.where(*bucket_clauses(filters["bucket"], today, scope.since))
+    elif filters["status"]:
         statement = statement.where(Action.status == filters["status"])
-    if filters["owner"]:
-        statement = statement.where(Action.owner_id == filters["owner"])
     if filters["organization"]:
         statement = statement.where(Action.organization_id == filters["organization"])
-    if filters["overdue"]:
-        statement = statement.where(
-            Action.status == Status.OPEN, Action.due_date < local_today(current_user.timezone)
-        )
     sort, order = sort_arg(SORTS, "due")
     return statement.order_by(*order).options(*Action.listed()), filters, sort
 
@@ -112,6 +120,10 @@ def index():
         sort=sort,
         owners=owners,
         statuses=list(Status),
+        regions=list(Region),
+        sectors=db.session.scalars(select(Sector).order_by(Sector.id)).all(),
+        buckets=BUCKETS,
+        periods=PERIODS,
         query_args=query_args,
         today=local_today(current_user.timezone),
     )

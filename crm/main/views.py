@@ -86,6 +86,7 @@ def nav_items():
         ("dashboard.index", _l("Programme")),
     ]
     if current_user.is_manager:
+        items.insert(1, ("pipeline.index", _l("Pipeline")))
         items.append(("trash.index", _l("Trash")))
         items.append(("duplicates.index", _l("Duplicates")))
     if current_user.is_admin:

@@ -1,0 +1,338 @@
+"""The pipeline's figures, each read in a fixed number of queries whatever the data's size.
+
+Counts and medians are computed by the database (GROUP BY, window functions); Python only
+arranges the few rows that come back. Every function takes the page's ``Filters``.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from math import ceil
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import case, func, literal, or_, select, union_all
+
+from crm.accounts.models import User
+from crm.actions.models import Action, Status
+from crm.extensions import db
+from crm.matching.models import PIPELINE, Match, Stage
+from crm.meetings.models import Meeting, meeting_organizations
+from crm.organizations.models import Organization
+from crm.pipeline.filters import bucket_clauses
+
+OPEN_BUCKETS = ("overdue", "week", "later")
+QUIET_SHOWN = 25
+MIN_WEEKS = 8
+UNMATCHED = "unmatched"  # the stage row of organizations that are in no match yet
+
+
+def median_instants(rows):
+    """{key: median instant} from a subquery of ``key`` and ``value`` (a datetime) columns.
+
+    The window functions number each group's values; only the one or two middle rows of
+    every group come back.
+    """
+    ranked = select(
+        rows.c.key,
+        rows.c.value,
+        func.row_number().over(partition_by=rows.c.key, order_by=rows.c.value).label("n"),
+        func.count().over(partition_by=rows.c.key).label("size"),
+    ).subquery()
+    middle = select(ranked.c.key, ranked.c.value).where(
+        or_(ranked.c.n == (ranked.c.size + 1) // 2, ranked.c.n == (ranked.c.size + 2) // 2)
+    )
+    found = defaultdict(list)
+    for key, value in db.session.execute(middle):
+        found[key].append(value)
+    return {key: values[0] + (values[-1] - values[0]) / 2 for key, values in found.items()}
+
+
+def days_since(instant, now):
+    return None if instant is None else max((now - instant).days, 0)
+
+
+def users_named(ids):
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
+
+
+# Workload: open actions by owner and bucket, and those done in the period.
+
+
+@dataclass
+class Load:
+    owner_id: int
+    name: str
+    counts: dict = field(default_factory=lambda: dict.fromkeys((*OPEN_BUCKETS, "done"), 0))
+
+    @property
+    def open(self):
+        return sum(self.counts[b] for b in OPEN_BUCKETS)
+
+
+def workload(filters, today):
+    """One ``Load`` per person with open or recently done actions, most overdue first."""
+    scope = (
+        Action.deleted_at.is_(None),
+        *filters.about(Action.organization_id),
+        *filters.owned(Action.owner_id),
+    )
+    bucket = case(
+        (Action.due_date < today, "overdue"),
+        (Action.due_date <= today + timedelta(days=7), "week"),
+        else_="later",
+    ).label("bucket")
+    rows = db.session.execute(
+        select(Action.owner_id, bucket, func.count())
+        .where(Action.status == Status.OPEN, *scope)
+        .group_by(Action.owner_id, bucket)
+    ).all()
+    done = db.session.execute(
+        select(Action.owner_id, literal("done"), func.count())
+        .where(*bucket_clauses("done", today, filters.since), *scope)
+        .group_by(Action.owner_id)
+    ).all()
+    names = users_named({owner for owner, _, _ in rows + done})
+    loads = {}
+    for owner, key, count in rows + done:
+        loads.setdefault(owner, Load(owner, names.get(owner, "?"))).counts[key] = count
+    return sorted(loads.values(), key=lambda load: (-load.counts["overdue"], load.name))
+
+
+def totals(loads):
+    return {key: sum(load.counts[key] for load in loads) for key in (*OPEN_BUCKETS, "done")}
+
+
+# Stages: matches, and organizations by the furthest stage of their matches.
+
+
+@dataclass
+class StageRow:
+    stage: Stage | str
+    matches: int = 0
+    organizations: int = 0
+    median_days: int | None = None  # matches in this stage: median time in it
+    longest_days: int | None = None
+
+
+def stages(filters, now):
+    """A row per stage (and one for organizations in no match) with the time spent in it."""
+    match_scope = (
+        Match.deleted_at.is_(None),
+        *filters.about(Match.basque_id, Match.mie_id),
+        *filters.owned(Match.owner_id),
+    )
+    counted = db.session.execute(
+        select(Match.stage, func.count(), func.min(Match.stage_since))
+        .where(*match_scope)
+        .group_by(Match.stage)
+    ).all()
+    medians = median_instants(
+        select(Match.stage.label("key"), Match.stage_since.label("value"))
+        .where(*match_scope)
+        .subquery()
+    )
+    rows = {stage: StageRow(stage) for stage in [*PIPELINE, Stage.CLOSED]}
+    for stage, count, oldest in counted:
+        row = rows[stage]
+        row.matches, row.longest_days = count, days_since(oldest, now)
+        row.median_days = days_since(medians.get(stage), now)
+    unmatched = StageRow(UNMATCHED)
+    for stage, count in organization_stages(filters):
+        if stage is None:
+            unmatched.organizations = count
+        else:
+            rows[stage].organizations = count
+    return [*rows.values(), unmatched]
+
+
+def organization_stages(filters):
+    """(furthest stage, number of organizations) for the live organizations in the filters.
+
+    An organization's stage is the furthest one its live matches reached; closed counts only
+    when every match of it is closed; None means it is in no match.
+    """
+    live = Match.deleted_at.is_(None)
+    sides = union_all(
+        select(Match.basque_id.label("org"), Match.stage.label("stage")).where(live),
+        select(Match.mie_id.label("org"), Match.stage.label("stage")).where(live),
+    ).subquery()
+    rank = case(*((sides.c.stage == stage, n + 1) for n, stage in enumerate(PIPELINE)), else_=0)
+    furthest = select(sides.c.org, func.max(rank).label("rank")).group_by(sides.c.org).subquery()
+    rows = db.session.execute(
+        select(furthest.c.rank, func.count())
+        .select_from(Organization)
+        .outerjoin(furthest, furthest.c.org == Organization.id)
+        .where(
+            Organization.deleted_at.is_(None),
+            *filters.about(Organization.id),
+            *filters.owned(Organization.owner_id),
+        )
+        .group_by(furthest.c.rank)
+    ).all()
+    stage_of = {None: None, 0: Stage.CLOSED} | {n + 1: s for n, s in enumerate(PIPELINE)}
+    return [(stage_of[rank], count) for rank, count in rows]
+
+
+# Quiet relationships: no logged contact beyond the cadence.
+
+
+def quiet_statement(filters, now):
+    """Live organizations past their contact cadence, the quietest first.
+
+    One never contacted counts from the day it was added to Zubia.
+    """
+    due = func.coalesce(Organization.contact_due_at, Organization.created_at)
+    return (
+        select(Organization)
+        .where(
+            Organization.deleted_at.is_(None),
+            or_(Organization.contact_due_at.is_(None), Organization.contact_due_at < now),
+            *filters.about(Organization.id),
+            *filters.owned(Organization.owner_id),
+        )
+        .order_by(due, Organization.id)
+    )
+
+
+def days_past_cadence(org, now):
+    return days_since(org.contact_due_at or org.created_at, now)
+
+
+def quiet(filters, now, limit=QUIET_SHOWN):
+    """The first ``limit`` quiet organizations (owners loaded) and how many there are."""
+    from sqlalchemy.orm import selectinload
+
+    statement = quiet_statement(filters, now)
+    total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
+    shown = db.session.scalars(statement.limit(limit).options(selectinload(Organization.owner)))
+    return shown.all(), total
+
+
+# Coordination health per point of contact.
+
+
+@dataclass
+class Health:
+    user_id: int
+    name: str
+    overdue: int = 0
+    organizations: int = 0
+    never_contacted: int = 0
+    median_days_since_contact: int | None = None
+    completed: int = 0
+    meetings: int = 0
+
+
+def health(filters, today, now, only=None, loads=None):
+    """A ``Health`` row per active person (or only the user ``only``), by name.
+
+    ``loads`` is the page's ``workload`` when it has already been read.
+    """
+    loads = {load.owner_id: load for load in loads or workload(filters, today)}
+    orgs_scope = (
+        Organization.deleted_at.is_(None),
+        Organization.owner_id.is_not(None),
+        *filters.about(Organization.id),
+        *filters.owned(Organization.owner_id),
+    )
+    owned = db.session.execute(
+        select(Organization.owner_id, func.count(), func.count(Organization.last_contact_at))
+        .where(*orgs_scope)
+        .group_by(Organization.owner_id)
+    ).all()
+    medians = median_instants(
+        select(Organization.owner_id.label("key"), Organization.last_contact_at.label("value"))
+        .where(*orgs_scope, Organization.last_contact_at.is_not(None))
+        .subquery()
+    )
+    meetings = dict(
+        db.session.execute(
+            select(Meeting.owner_id, func.count())
+            .where(*meeting_scope(filters), Meeting.starts_at >= filters.since)
+            .where(Meeting.starts_at <= now)
+            .group_by(Meeting.owner_id)
+        ).all()
+    )
+    people = select(User.id, User.name).where(User.active.is_(True)).order_by(User.name)
+    if filters.owner or only:
+        people = people.where(User.id == (only or filters.owner))
+    rows = []
+    for user_id, name in db.session.execute(people):
+        load = loads.get(user_id)
+        row = Health(user_id, name, meetings=meetings.get(user_id, 0))
+        if load:
+            row.overdue, row.completed = load.counts["overdue"], load.counts["done"]
+        row.median_days_since_contact = days_since(medians.get(user_id), now)
+        rows.append(row)
+    counts = {owner: (total, contacted) for owner, total, contacted in owned}
+    for row in rows:
+        total, contacted = counts.get(row.user_id, (0, 0))
+        row.organizations, row.never_contacted = total, total - contacted
+    return rows
+
+
+def meeting_scope(filters):
+    """WHERE clauses on live meetings: about an organization in the filters, by the owner."""
+    clauses = [Meeting.deleted_at.is_(None), *filters.owned(Meeting.owner_id)]
+    about = filters.about(meeting_organizations.c.organization_id)
+    if about:
+        clauses.append(Meeting.id.in_(select(meeting_organizations.c.meeting_id).where(*about)))
+    return clauses
+
+
+# Trends: per week, actions created and completed, meetings held.
+
+
+@dataclass
+class Trends:
+    weeks: list  # the Monday of each week, in the reader's time zone
+    created: list
+    completed: list
+    meetings: list
+
+
+def week_starts(now, zone, period_days):
+    """The local Mondays (as aware instants) of the weeks that cover the period, oldest first.
+
+    Each is midnight on a Monday in ``zone``, so a week keeps its days across a DST change.
+    """
+    tz = ZoneInfo(zone)
+    today = now.astimezone(tz).date()
+    monday = today - timedelta(days=today.weekday())
+    count = max(MIN_WEEKS, ceil(period_days / 7))
+    days = [monday - timedelta(weeks=n) for n in reversed(range(count))]
+    return [datetime(d.year, d.month, d.day, tzinfo=tz) for d in days]
+
+
+def per_week(column, starts, *where):
+    """Rows of ``column`` (a UTC datetime) counted in each week that starts at ``starts``."""
+    week = case(
+        *((column < start, n - 1) for n, start in enumerate(starts[1:], start=1)),
+        else_=len(starts) - 1,
+    ).label("week")
+    counts = [0] * len(starts)
+    rows = db.session.execute(
+        select(week, func.count()).where(column >= starts[0], *where).group_by(week)
+    )
+    for index, count in rows:
+        counts[index] = count
+    return counts
+
+
+def trends(filters, now, zone):
+    starts = week_starts(now, zone, filters.period)
+    actions = (
+        Action.deleted_at.is_(None),
+        *filters.about(Action.organization_id),
+        *filters.owned(Action.owner_id),
+    )
+    return Trends(
+        weeks=[start.date() for start in starts],
+        created=per_week(Action.created_at, starts, *actions),
+        completed=per_week(Action.completed_at, starts, Action.status == Status.DONE, *actions),
+        meetings=per_week(
+            Meeting.starts_at, starts, Meeting.starts_at <= now, *meeting_scope(filters)
+        ),
+    )
