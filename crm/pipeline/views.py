@@ -198,8 +198,8 @@ def reassign():
 
 def moved_message(moved, source, target):
     return _(
-        "%(actions)s actions, %(organizations)s organizations and %(matches)s matches moved "
-        "from %(source)s to %(target)s.",
+        "Moved from %(source)s to %(target)s: %(actions)s open actions, "
+        "%(organizations)s organizations, %(matches)s matches under way.",
         actions=moved.get("action", 0),
         organizations=moved.get("organization", 0),
         matches=moved.get("match", 0),
