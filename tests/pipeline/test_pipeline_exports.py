@@ -35,7 +35,7 @@ def test_quiet_export_neutralises_formulas_and_keeps_japanese(client, manager, r
     rows = read_csv(client.get("/pipeline/export/quiet.csv"))
     assert rows[0][:3] == ["Organization", "Region", "Owner"]
     names = {row[0] for row in rows[1:]}
-    assert names == {"'=HYPERLINK(\"http://evil.test\",\"x\")", "三重工業 (Mie Kogyo)"}
+    assert names == {'\'=HYPERLINK("http://evil.test","x")', "三重工業 (Mie Kogyo)"}
     assert all(row[2] == "Maite Manager" for row in rows[1:])
 
 
@@ -57,7 +57,9 @@ def test_workload_stages_and_health_exports_follow_the_filters(client, manager, 
             select(AuditEvent).where(AuditEvent.action == "export").order_by(AuditEvent.id)
         ).all()
     assert [e.entity_type for e in events] == [
-        "pipeline-workload", "pipeline-stages", "coordination-health"
+        "pipeline-workload",
+        "pipeline-stages",
+        "coordination-health",
     ]
     assert events[0].changes["filters"] == {"region": "mie", "period": 30}
     assert events[2].changes["filters"]["period"] == 90

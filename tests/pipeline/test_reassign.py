@@ -71,9 +71,7 @@ def test_the_preview_lists_what_moves_and_writes_nothing(app, client, leaving):
     assert owner_of(app, Action, ids["overdue"]) == ane.id
 
 
-def test_moving_gives_everything_under_way_to_the_other_person_with_history(
-    app, client, leaving
-):
+def test_moving_gives_everything_under_way_to_the_other_person_with_history(app, client, leaving):
     ane, mikel, ids = leaving
     _, _, fingerprint = preview(client, ane, mikel)
     with app.app_context():
@@ -92,9 +90,11 @@ def test_moving_gives_everything_under_way_to_the_other_person_with_history(
     with app.app_context():
         assert db.session.get(Action, ids["overdue"]).version == old_version + 1
         history = db.session.scalars(
-            select(AuditEvent).where(AuditEvent.entity_type == "organization",
-                                     AuditEvent.entity_id == ids["org"],
-                                     AuditEvent.action == "update")  # fmt: skip
+            select(AuditEvent).where(
+                AuditEvent.entity_type == "organization",
+                AuditEvent.entity_id == ids["org"],
+                AuditEvent.action == "update",
+            )
         ).all()
     assert history[-1].changes == {"owner": ["Ane Arana", "Mikel Goikoetxea"]}
     followed = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -106,18 +106,16 @@ def test_moving_gives_everything_under_way_to_the_other_person_with_history(
     assert "Mikel Goikoetxea" in page
 
 
-def test_from_a_filtered_list_only_its_open_actions_move(
-    app, client, leaving, records, sectors
-):
+def test_from_a_filtered_list_only_its_open_actions_move(app, client, leaving, records, sectors):
     ane, mikel, ids = leaving
     with app.app_context():
         robotics = db.session.scalar(select(Sector.id).where(Sector.code == "robotics"))
     robots = records.org(ane, name="Robots", sector_ids=[robotics])
     in_sector = records.action(ane, organization_id=robots, due_date=date(2026, 11, 2))
     scope = {"bucket": "overdue", "sector": robotics}
-    actions_list = client.get(
-        "/actions/", query_string={"owner": ane.id, **scope}
-    ).get_data(as_text=True)
+    actions_list = client.get("/actions/", query_string={"owner": ane.id, **scope}).get_data(
+        as_text=True
+    )
     assert "Reassign these actions" in actions_list
     _, html, fingerprint = preview(client, ane, mikel, **scope)
     assert "Open actions (1)" in html and "Organizations (" not in html
