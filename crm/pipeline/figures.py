@@ -109,11 +109,16 @@ def totals(loads):
 
 @dataclass
 class StageRow:
+    """Matches in a stage, and organizations whose furthest match is in it: how many, and
+    the median and longest days they have spent in it."""
+
     stage: Stage | str
     matches: int = 0
-    organizations: int = 0
-    median_days: int | None = None  # matches in this stage: median time in it
+    median_days: int | None = None
     longest_days: int | None = None
+    organizations: int = 0
+    org_median_days: int | None = None
+    org_longest_days: int | None = None
 
 
 def stages(filters, now):
@@ -134,34 +139,55 @@ def stages(filters, now):
         .subquery()
     )
     rows = {stage: StageRow(stage) for stage in [*PIPELINE, Stage.CLOSED]}
+    rows[UNMATCHED] = StageRow(UNMATCHED)
     for stage, count, oldest in counted:
         row = rows[stage]
         row.matches, row.longest_days = count, days_since(oldest, now)
         row.median_days = days_since(medians.get(stage), now)
-    unmatched = StageRow(UNMATCHED)
-    for stage, count in organization_stages(filters):
-        if stage is None:
-            unmatched.organizations = count
-        else:
-            rows[stage].organizations = count
-    return [*rows.values(), unmatched]
+    orgs, org_medians = organization_stages(filters)
+    for rank, count, oldest in orgs:
+        row = rows[STAGE_OF_RANK[rank]]
+        row.organizations, row.org_longest_days = count, days_since(oldest, now)
+        row.org_median_days = days_since(org_medians.get(rank), now)
+    return list(rows.values())
+
+
+# An organization's rank: 0 when all its matches are closed, 1 to 6 along the way, and -1
+# when it is in no match (in that "stage" since it was added).
+STAGE_OF_RANK = {-1: UNMATCHED, 0: Stage.CLOSED} | {n + 1: s for n, s in enumerate(PIPELINE)}
 
 
 def organization_stages(filters):
-    """(furthest stage, number of organizations) for the live organizations in the filters.
+    """The live organizations in the filters by furthest stage: (rank, count, oldest since),
+    and {rank: median since}.
 
-    An organization's stage is the furthest one its live matches reached; closed counts only
-    when every match of it is closed; None means it is in no match.
+    An organization's stage is the furthest one its live matches reached, since the day the
+    earliest of them reached it; closed counts only when every match of it is closed.
     """
     live = Match.deleted_at.is_(None)
     sides = union_all(
-        select(Match.basque_id.label("org"), Match.stage.label("stage")).where(live),
-        select(Match.mie_id.label("org"), Match.stage.label("stage")).where(live),
+        *(
+            select(
+                side.label("org"), Match.stage.label("stage"), Match.stage_since.label("since")
+            ).where(live)
+            for side in (Match.basque_id, Match.mie_id)
+        )
     ).subquery()
     rank = case(*((sides.c.stage == stage, n + 1) for n, stage in enumerate(PIPELINE)), else_=0)
-    furthest = select(sides.c.org, func.max(rank).label("rank")).group_by(sides.c.org).subquery()
-    rows = db.session.execute(
-        select(furthest.c.rank, func.count())
+    ranked = select(
+        sides.c.org,
+        rank.label("rank"),
+        sides.c.since,
+        func.row_number()
+        .over(partition_by=sides.c.org, order_by=(rank.desc(), sides.c.since))
+        .label("n"),
+    ).subquery()
+    furthest = select(ranked.c.org, ranked.c.rank, ranked.c.since).where(ranked.c.n == 1)
+    furthest = furthest.subquery()
+    key = func.coalesce(furthest.c.rank, -1).label("key")
+    since = func.coalesce(furthest.c.since, Organization.created_at).label("value")
+    statement = (
+        select(key, since)
         .select_from(Organization)
         .outerjoin(furthest, furthest.c.org == Organization.id)
         .where(
@@ -169,10 +195,12 @@ def organization_stages(filters):
             *filters.about(Organization.id),
             *filters.owned(Organization.owner_id),
         )
-        .group_by(furthest.c.rank)
+    )
+    inner = statement.subquery()
+    counts = db.session.execute(
+        select(inner.c.key, func.count(), func.min(inner.c.value)).group_by(inner.c.key)
     ).all()
-    stage_of = {None: None, 0: Stage.CLOSED} | {n + 1: s for n, s in enumerate(PIPELINE)}
-    return [(stage_of[rank], count) for rank, count in rows]
+    return counts, median_instants(statement.subquery())
 
 
 # Quiet relationships: no logged contact beyond the cadence.

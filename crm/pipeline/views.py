@@ -11,6 +11,7 @@ from crm.accounts.models import User
 from crm.clock import now_utc
 from crm.exports import csv_response, export_list
 from crm.extensions import db
+from crm.matching.models import STUCK_DAYS
 from crm.organizations.models import Organization, Region, Sector
 from crm.pipeline import figures
 from crm.pipeline import reassign as moves
@@ -50,6 +51,7 @@ def overview(filters, quiet_limit):
         "trends": figures.trends(filters, now, zone),
         "buckets": BUCKETS,
         "days_past": figures.days_past_cadence,
+        "stuck_days": STUCK_DAYS,
         **choices(),
     }
 
@@ -127,6 +129,8 @@ LISTINGS = {
         (_l("Median days in the stage"), lambda row: row.median_days),
         (_l("Longest in the stage (days)"), lambda row: row.longest_days),
         (_l("Organizations at this stage"), lambda row: row.organizations),
+        (_l("Their median days in the stage"), lambda row: row.org_median_days),
+        (_l("Their longest in the stage (days)"), lambda row: row.org_longest_days),
     ],
     "quiet": [
         (_l("Organization"), lambda org: org.display_name),

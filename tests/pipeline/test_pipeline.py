@@ -90,7 +90,7 @@ def test_buckets_follow_the_readers_today(client, login, make_user, records, at)
 
 
 def test_stages_give_counts_medians_and_organizations_at_their_furthest_stage(
-    client, manager, records, make_match
+    client, manager, records, make_match, change
 ):
     basque = [records.org(manager, name=f"Basque {n}") for n in range(4)]
     mie = [records.org(manager, name=f"Mie {n}", region="mie", country="JP") for n in range(4)]
@@ -99,15 +99,17 @@ def test_stages_give_counts_medians_and_organizations_at_their_furthest_stage(
     make_match(basque[2], mie[2], Stage.EXPLORING, NOW - timedelta(days=45))
     make_match(basque[0], mie[1], Stage.COLLABORATING, NOW - timedelta(days=5))
     make_match(basque[3], mie[3], Stage.CLOSED, NOW - timedelta(days=2))
-    records.org(manager, name="Alone")
+    alone = records.org(manager, name="Alone")
+    change(Organization, alone, created_at=NOW - timedelta(days=12))
 
     rows = rows_by_name(client, "/pipeline/", "stages")
     # Basque 0 and Mie 1 went further (collaborating); Basque 3 and Mie 3 are only closed.
-    assert rows["Exploring"] == ["3", "20", "45", "4"]
-    assert rows["Collaborating"] == ["1", "5", "5", "2"]
-    assert rows["Closed"] == ["1", "2", "2", "2"]
-    assert rows["Suggested"] == ["0", "—", "—", "0"]
-    assert rows["In no match yet"] == ["—", "—", "—", "1"]
+    # matches: count, median and longest days; organizations: the same
+    assert rows["Exploring"] == ["3", "20", "45", "4", "32", "45"]  # 10, 20, 45, 45 days
+    assert rows["Collaborating"] == ["1", "5", "5", "2", "5", "5"]
+    assert rows["Closed"] == ["1", "2", "2", "2", "2", "2"]
+    assert rows["Suggested"] == ["0", "—", "—", "0", "—", "—"]
+    assert rows["In no match yet"] == ["—", "—", "—", "1", "12", "12"]
 
 
 def test_quiet_relationships_are_sorted_by_how_far_past_their_cadence(
