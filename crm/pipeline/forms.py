@@ -13,7 +13,7 @@ class ReassignForm(FlaskForm):
     """Who leaves (anyone, even an account already closed) and who takes over (active)."""
 
     from_user = SelectField(_l("Move the work of"), coerce=int, validators=[InputRequired()])
-    to_user = SelectField(_l("To"), coerce=int, validators=[InputRequired()])
+    to_user = SelectField(_l("Give it to"), coerce=int, validators=[InputRequired()])
     fingerprint = HiddenField()
 
     def __init__(self, *args, **kwargs):
