@@ -47,6 +47,31 @@ def median_instants(rows):
     return {key: values[0] + (values[-1] - values[0]) / 2 for key, values in found.items()}
 
 
+@dataclass
+class Spread:
+    """One group of a ``spread``: its rows, those with a value, the oldest and the median."""
+
+    count: int
+    dated: int
+    oldest: datetime | None
+    median: datetime | None
+
+
+def spread(statement):
+    """{key: Spread} for a select of ``key`` and ``value`` (a datetime or NULL) columns."""
+    rows = statement.subquery()
+    counted = select(
+        rows.c.key, func.count(), func.count(rows.c.value), func.min(rows.c.value)
+    ).group_by(rows.c.key)
+    medians = median_instants(
+        select(rows.c.key, rows.c.value).where(rows.c.value.is_not(None)).subquery()
+    )
+    return {
+        key: Spread(count, dated, oldest, medians.get(key))
+        for key, count, dated, oldest in db.session.execute(counted)
+    }
+
+
 def days_since(instant, now):
     return None if instant is None else max((now - instant).days, 0)
 
@@ -128,27 +153,19 @@ def stages(filters, now):
         *filters.about(Match.basque_id, Match.mie_id),
         *filters.owned(Match.owner_id),
     )
-    counted = db.session.execute(
-        select(Match.stage, func.count(), func.min(Match.stage_since))
-        .where(*match_scope)
-        .group_by(Match.stage)
-    ).all()
-    medians = median_instants(
-        select(Match.stage.label("key"), Match.stage_since.label("value"))
-        .where(*match_scope)
-        .subquery()
+    matches = spread(
+        select(Match.stage.label("key"), Match.stage_since.label("value")).where(*match_scope)
     )
     rows = {stage: StageRow(stage) for stage in [*PIPELINE, Stage.CLOSED]}
     rows[UNMATCHED] = StageRow(UNMATCHED)
-    for stage, count, oldest in counted:
+    for stage, found in matches.items():
         row = rows[stage]
-        row.matches, row.longest_days = count, days_since(oldest, now)
-        row.median_days = days_since(medians.get(stage), now)
-    orgs, org_medians = organization_stages(filters)
-    for rank, count, oldest in orgs:
+        row.matches, row.longest_days = found.count, days_since(found.oldest, now)
+        row.median_days = days_since(found.median, now)
+    for rank, found in spread(organization_stages(filters)).items():
         row = rows[STAGE_OF_RANK[rank]]
-        row.organizations, row.org_longest_days = count, days_since(oldest, now)
-        row.org_median_days = days_since(org_medians.get(rank), now)
+        row.organizations, row.org_longest_days = found.count, days_since(found.oldest, now)
+        row.org_median_days = days_since(found.median, now)
     return list(rows.values())
 
 
@@ -158,8 +175,7 @@ STAGE_OF_RANK = {-1: UNMATCHED, 0: Stage.CLOSED} | {n + 1: s for n, s in enumera
 
 
 def organization_stages(filters):
-    """The live organizations in the filters by furthest stage: (rank, count, oldest since),
-    and {rank: median since}.
+    """The live organizations in the filters as (rank of their furthest stage, since when).
 
     An organization's stage is the furthest one its live matches reached, since the day the
     earliest of them reached it; closed counts only when every match of it is closed.
@@ -186,7 +202,7 @@ def organization_stages(filters):
     furthest = furthest.subquery()
     key = func.coalesce(furthest.c.rank, -1).label("key")
     since = func.coalesce(furthest.c.since, Organization.created_at).label("value")
-    statement = (
+    return (
         select(key, since)
         .select_from(Organization)
         .outerjoin(furthest, furthest.c.org == Organization.id)
@@ -196,11 +212,6 @@ def organization_stages(filters):
             *filters.owned(Organization.owner_id),
         )
     )
-    inner = statement.subquery()
-    counts = db.session.execute(
-        select(inner.c.key, func.count(), func.min(inner.c.value)).group_by(inner.c.key)
-    ).all()
-    return counts, median_instants(statement.subquery())
 
 
 # Quiet relationships: no logged contact beyond the cadence.
@@ -259,21 +270,10 @@ def health(filters, today, now, only=None, loads=None):
     ``loads`` is the page's ``workload`` when it has already been read.
     """
     loads = {load.owner_id: load for load in loads or workload(filters, today)}
-    orgs_scope = (
-        Organization.deleted_at.is_(None),
-        Organization.owner_id.is_not(None),
-        *filters.about(Organization.id),
-        *filters.owned(Organization.owner_id),
-    )
-    owned = db.session.execute(
-        select(Organization.owner_id, func.count(), func.count(Organization.last_contact_at))
-        .where(*orgs_scope)
-        .group_by(Organization.owner_id)
-    ).all()
-    medians = median_instants(
+    owned = spread(
         select(Organization.owner_id.label("key"), Organization.last_contact_at.label("value"))
-        .where(*orgs_scope, Organization.last_contact_at.is_not(None))
-        .subquery()
+        .where(Organization.deleted_at.is_(None), Organization.owner_id.is_not(None))
+        .where(*filters.about(Organization.id), *filters.owned(Organization.owner_id))
     )
     meetings = dict(
         db.session.execute(
@@ -288,16 +288,13 @@ def health(filters, today, now, only=None, loads=None):
         people = people.where(User.id == (only or filters.owner))
     rows = []
     for user_id, name in db.session.execute(people):
-        load = loads.get(user_id)
         row = Health(user_id, name, meetings=meetings.get(user_id, 0))
-        if load:
+        if load := loads.get(user_id):
             row.overdue, row.completed = load.counts["overdue"], load.counts["done"]
-        row.median_days_since_contact = days_since(medians.get(user_id), now)
+        if found := owned.get(user_id):
+            row.organizations, row.never_contacted = found.count, found.count - found.dated
+            row.median_days_since_contact = days_since(found.median, now)
         rows.append(row)
-    counts = {owner: (total, contacted) for owner, total, contacted in owned}
-    for row in rows:
-        total, contacted = counts.get(row.user_id, (0, 0))
-        row.organizations, row.never_contacted = total, total - contacted
     return rows
 
 
