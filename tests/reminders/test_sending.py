@@ -232,6 +232,9 @@ def test_mail8_the_cap_spreads_a_big_queue_over_passes(mail_app, smtp, make_user
             sent.append(send_due(MORNING, "test", limit=10)["sent"])
     assert sent == [10, 10, 5]
     assert len({m["Message-ID"] for _, m in smtp.messages}) == 25
+    summary = smtp.messages[0][1]
+    for part in ("plain", "html"):  # the summary leads to the whole pipeline
+        assert "/pipeline/" in summary.get_body((part,)).get_content()
 
 
 def test_sch3_a_row_left_sending_by_a_dead_process_is_sent_after_the_lease(mail_app, smtp, overdue):
