@@ -172,7 +172,8 @@ def reassign():
         abort(404)  # done actions stay with whoever did them
     posted = request.method == "POST"
     form = ReassignForm() if posted else ReassignForm(request.args, meta={"csrf": False})
-    chosen = (posted or "from_user" in request.args) and form.validate()
+    # Arriving with only "from_user" preset (from a list) shows the form, not an error on "To".
+    chosen = (posted or "to_user" in request.args) and form.validate()
     moving, fingerprint, status = None, None, 200
     if chosen:
         today = local_today(current_user.timezone)
