@@ -64,8 +64,8 @@ def test_manager_reassigns_overdue_actions_of_one_sector_and_exports_them(
     expect(page.get_by_role("heading", name="Reassign work")).to_be_visible()
     expect(page.get_by_text("Only the open actions of the filtered list move.")).to_be_visible()
     expect(page.get_by_label("Move the work of")).to_have_value(str(ane.id))
-    expect(page.get_by_label("To", exact=True)).not_to_have_attribute("aria-invalid", "true")
-    page.get_by_label("To", exact=True).select_option(label="Koldo Arana")
+    expect(page.get_by_label("Give it to")).not_to_have_attribute("aria-invalid", "true")
+    page.get_by_label("Give it to").select_option(label="Koldo Arana")
     page.get_by_role("button", name="Preview").click()
 
     preview = page.get_by_role("region", name="What moves from Ane Etxeberria to Koldo Arana")
@@ -73,7 +73,7 @@ def test_manager_reassigns_overdue_actions_of_one_sector_and_exports_them(
     expect(preview.get_by_role("listitem")).to_have_text(MOVING)
     page.get_by_role("button", name="Move 2 records").click()
 
-    moved = "2 actions, 0 organizations and 0 matches moved from Ane Etxeberria to Koldo Arana."
+    moved = "Moved from Ane Etxeberria to Koldo Arana: 2 open actions, 0 organizations, 0 matches under way."
     expect(page.get_by_text(moved)).to_be_visible()
     expect(page).to_have_url(re.compile(rf"/actions/\?.*owner={koldo.id}"))
     expect(page).to_have_url(re.compile(rf"sector={ids['aeronautics']}"))

@@ -175,3 +175,13 @@ def test_a_point_of_contact_cannot_reassign(app, client, login, make_user, recor
     assert owner_of(app, Action, action) == me.id
     with app.app_context():
         assert db.session.get(User, me.id).role is Role.POINT_OF_CONTACT
+
+
+def test_arriving_with_the_person_chosen_asks_for_the_other_without_an_error(client, leaving):
+    ane, _, _ = leaving
+    html = client.get(f"/pipeline/reassign?from_user={ane.id}&bucket=overdue").get_data(
+        as_text=True
+    )
+    assert f'<option selected value="{ane.id}">' in html
+    assert "to_user-error" not in html and "Open actions (" not in html
+    assert "Only the open actions of the filtered list move." in html
