@@ -202,14 +202,15 @@ def reassign():
 
 
 def moved_message(moved, source, target):
+    names = {"source": source.name, "target": target.name, "actions": moved["action"]}
+    if moved.keys() == {"action"}:  # only the actions of a filtered list
+        return _("Moved from %(source)s to %(target)s: %(actions)s open actions.", **names)
     return _(
         "Moved from %(source)s to %(target)s: %(actions)s open actions, "
         "%(organizations)s organizations, %(matches)s matches under way.",
-        actions=moved.get("action", 0),
-        organizations=moved.get("organization", 0),
-        matches=moved.get("match", 0),
-        source=source.name,
-        target=target.name,
+        organizations=moved["organization"],
+        matches=moved["match"],
+        **names,
     )
 
 

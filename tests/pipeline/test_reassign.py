@@ -125,6 +125,8 @@ def test_from_a_filtered_list_only_its_open_actions_move(app, client, leaving, r
     )
     assert response.status_code == 302
     assert f"owner={mikel.id}" in response.headers["Location"]
+    followed = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Moved from Ane Arana to Mikel Goikoetxea: 1 open actions." in followed
     assert "bucket=overdue" in response.headers["Location"]
     assert owner_of(app, Action, in_sector) == mikel.id
     assert owner_of(app, Action, ids["overdue"]) == ane.id  # overdue, but not in the sector
