@@ -41,7 +41,7 @@ def prepare(path, sizes, rebuild):
 def describe(sizes):
     return (
         f"{sizes.organizations:,} organizations, {sizes.contacts:,} contacts, "
-        f"{sizes.meetings:,} meetings, {sizes.actions:,} actions"
+        f"{sizes.meetings:,} meetings, {sizes.actions:,} actions, {sizes.matches:,} matches"
     )
 
 

@@ -7,7 +7,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import bindparam, func, inspect, select, text
 
 from bench.rows import Generator, batched
-from bench.sizes import BENCH_EMAIL, BENCH_PASSWORD, BENCH_TIMEZONE, BENCH_USER_ID
+from bench.sizes import (
+    BENCH_EMAIL,
+    BENCH_MANAGER_EMAIL,
+    BENCH_MANAGER_ID,
+    BENCH_PASSWORD,
+    BENCH_TIMEZONE,
+    BENCH_USER_ID,
+)
 from crm import create_app
 from crm.accounts.models import User
 from crm.accounts.passwords import hash_password
@@ -19,7 +26,7 @@ from crm.timezones import local_today
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 BATCH = 20_000
-COUNTED = ("organizations", "contacts", "meetings", "actions")
+COUNTED = ("organizations", "contacts", "meetings", "actions", "matches")
 
 
 def make_app(path):
@@ -39,8 +46,14 @@ def row_counts():
     }
 
 
-def has_bench_user():
-    return db.session.scalar(select(User.id).where(User.email == BENCH_EMAIL)) == BENCH_USER_ID
+def has_bench_users():
+    """True when the bench user and the bench manager are where the pages expect them."""
+    found = dict(
+        db.session.execute(
+            select(User.email, User.id).where(User.email.in_([BENCH_EMAIL, BENCH_MANAGER_EMAIL]))
+        ).all()
+    )
+    return found == {BENCH_EMAIL: BENCH_USER_ID, BENCH_MANAGER_EMAIL: BENCH_MANAGER_ID}
 
 
 def schema_matches():
@@ -65,7 +78,7 @@ def stale(app, sizes):
             reason = "there is none yet"
         elif not schema_matches():
             reason = "the models changed since it was built"
-        elif row_counts() != expected_counts(sizes) or not has_bench_user():
+        elif row_counts() != expected_counts(sizes) or not has_bench_users():
             reason = "its rows are not the expected ones"
         else:
             reason = None
@@ -112,6 +125,7 @@ def build(sizes):
     meeting_tables = ("meetings", "meeting_organizations", "meeting_contacts")
     load([tables[name] for name in meeting_tables], generator.meetings())
     load([tables["actions"]], generator.actions())
+    load([tables["matches"]], generator.matches())
     load([tables["audit_events"]], generator.audit_events())
     organizations, meetings = tables["organizations"], tables["meetings"]
     with db.engine.begin() as connection:

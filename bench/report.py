@@ -19,9 +19,10 @@ def verdict(passed):
 
 
 def speed_checks(result, floor):
-    """(target, passed) pairs for one page: below its limit and, except search, within 3× the
-    floor. A substring search has to read every name, so the issue gives it a limit of its
-    own (100 ms) instead of a multiple of the floor.
+    """(target, passed) pairs for one page: below its limit and, except search and the
+    pipeline, within 3× the floor. A substring search has to read every name, and the pipeline
+    counts and takes medians over every action, match and organization, so the issue gives
+    each a limit of its own (100 ms, 150 ms) instead of a multiple of the floor.
     """
     median, page = result.median, result.page
     checks = [(f"< {page.limit_ms} ms", median < page.limit_ms)]

@@ -12,6 +12,8 @@ from itertools import islice
 from bench import names
 from bench.sizes import (
     BENCH_EMAIL,
+    BENCH_MANAGER_EMAIL,
+    BENCH_MANAGER_ID,
     BENCH_TIMEZONE,
     BENCH_USER_ID,
     DELETED_SHARE,
@@ -28,6 +30,16 @@ def batched(iterable, size):
 
 
 cached_key = cache(search_key)
+# How the matches are shared out among the stages (weights): most never get far.
+MATCH_STAGES = {
+    "suggested": 30,
+    "introduced": 20,
+    "exploring": 15,
+    "actions_defined": 10,
+    "collaborating": 8,
+    "success_story": 5,
+    "closed": 12,
+}
 
 
 class Generator:
@@ -77,13 +89,21 @@ class Generator:
         }
 
     def users(self):
+        special = {
+            BENCH_USER_ID: (BENCH_EMAIL, "Bench User", "point_of_contact"),
+            BENCH_MANAGER_ID: (BENCH_MANAGER_EMAIL, "Bench Manager", "manager"),
+        }
         for user_id in range(1, self.sizes.users + 1):
-            bench = user_id == BENCH_USER_ID
+            bench = user_id in special
+            role = "manager" if user_id % 10 == 0 else "point_of_contact"
+            email, name, role = special.get(
+                user_id, (f"user{user_id}@zubia.example", f"User {user_id}", role)
+            )
             yield {
                 "id": user_id,
-                "email": BENCH_EMAIL if bench else f"user{user_id}@zubia.example",
-                "name": "Bench User" if bench else f"User {user_id}",
-                "role": "manager" if user_id % 10 == 0 else "point_of_contact",
+                "email": email,
+                "name": name,
+                "role": role,
                 "language": "en",
                 "timezone": BENCH_TIMEZONE
                 if bench
@@ -279,6 +299,34 @@ class Generator:
         if share <= 0.50:
             return self.today + timedelta(days=self.rng.randint(1, 7))
         return self.today + timedelta(days=self.rng.randint(8, 180))
+
+    def matches(self):
+        """Basque–Mie pairs in every stage, each in it since a day after it was proposed.
+
+        The focus organization has none, so its page times the same as before.
+        """
+        basque = [o for o, r in self.regions.items() if r == "basque_country" and o != FOCUS_ORG_ID]
+        mie = [o for o, r in self.regions.items() if r == "mie"]
+        pairs = set()
+        while len(pairs) < self.sizes.matches:
+            pairs.add((self.rng.choice(basque), self.rng.choice(mie)))
+        for match_id, (basque_id, mie_id) in enumerate(sorted(pairs), start=1):
+            created_at = self.past()
+            stage = self.pick(MATCH_STAGES)
+            since = created_at + (self.now - created_at) * self.rng.random()
+            yield {
+                "id": match_id,
+                "basque_id": basque_id,
+                "mie_id": mie_id,
+                "stage": stage,
+                "stage_since": since,
+                "closed_reason": "No budget this year" if stage == "closed" else None,
+                "owner_id": self.user(),
+                "score": round(self.rng.uniform(0.2, 1.0), 3),
+                "reasons": {},
+                "notes": None,
+                **self.record(created_at, self.deleted()),
+            }
 
     def audit_events(self):
         for n in range(self.sizes.focus_changes):

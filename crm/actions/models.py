@@ -50,6 +50,9 @@ class Action(Record, db.Model):
         Index("ix_actions_organization", "organization_id", "deleted_at"),
         Index("ix_actions_contact", "contact_id"),
         Index("ix_actions_meeting", "meeting_id"),
+        # The pipeline's weekly trends and "done in the period" read a few weeks of many years.
+        Index("ix_actions_live_created", "deleted_at", "created_at"),
+        Index("ix_actions_owner_done", "owner_id", "status", "completed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -136,7 +136,8 @@ class Organization(Record, db.Model):
     __tablename__ = "organizations"
     __table_args__ = (
         Index("ix_organizations_live_name", "deleted_at", "name"),
-        Index("ix_organizations_owner", "owner_id", "deleted_at"),
+        # last_contact_at makes the pipeline's per-owner counts and medians index-only.
+        Index("ix_organizations_owner_contact", "owner_id", "deleted_at", "last_contact_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

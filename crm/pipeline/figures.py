@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from math import ceil
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, literal, or_, select, union_all
+from sqlalchemy import case, exists, func, literal, or_, select, union_all
 
 from crm.accounts.models import User
 from crm.actions.models import Action, Status
@@ -98,24 +98,24 @@ class Load:
 
 def workload(filters, today):
     """One ``Load`` per person with open or recently done actions, most overdue first."""
-    scope = (
-        Action.deleted_at.is_(None),
-        *filters.about(Action.organization_id),
-        *filters.owned(Action.owner_id),
-    )
+    scope = (Action.deleted_at.is_(None), *filters.owned(Action.owner_id))
     bucket = case(
         (Action.due_date < today, "overdue"),
         (Action.due_date <= today + timedelta(days=7), "week"),
         else_="later",
     ).label("bucket")
+    # Open actions are a quarter of all: reading a sector's through the organization index is
+    # faster here than testing each one (Filters.about_each).
     rows = db.session.execute(
         select(Action.owner_id, bucket, func.count())
-        .where(Action.status == Status.OPEN, *scope)
+        .where(Action.status == Status.OPEN, *scope, *filters.about(Action.organization_id))
         .group_by(Action.owner_id, bucket)
     ).all()
+    # Done in the period: read by completion date, each tested against the region and sector.
     done = db.session.execute(
         select(Action.owner_id, literal("done"), func.count())
         .where(*bucket_clauses("done", today, filters.since), *scope)
+        .where(*filters.about_each(Action.organization_id))
         .group_by(Action.owner_id)
     ).all()
     names = users_named({owner for owner, _, _ in rows + done})
@@ -301,9 +301,11 @@ def health(filters, today, now, only=None, loads=None):
 def meeting_scope(filters):
     """WHERE clauses on live meetings: about an organization in the filters, by the owner."""
     clauses = [Meeting.deleted_at.is_(None), *filters.owned(Meeting.owner_id)]
-    about = filters.about(meeting_organizations.c.organization_id)
+    linked = meeting_organizations.c
+    about = filters.about_each(linked.organization_id)
     if about:
-        clauses.append(Meeting.id.in_(select(meeting_organizations.c.meeting_id).where(*about)))
+        # Tested on each meeting of the period (see Filters.about_each).
+        clauses.append(exists().where(linked.meeting_id == Meeting.id, *about))
     return clauses
 
 
@@ -350,7 +352,7 @@ def trends(filters, now, zone):
     starts = week_starts(now, zone, filters.period)
     actions = (
         Action.deleted_at.is_(None),
-        *filters.about(Action.organization_id),
+        *filters.about_each(Action.organization_id),
         *filters.owned(Action.owner_id),
     )
     return Trends(

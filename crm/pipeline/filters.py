@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from flask import request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import exists, or_, select
 
 from crm.actions.models import Action, Status
 from crm.clock import now_utc
@@ -78,6 +78,31 @@ class Filters:
                 organization_sectors.c.sector_id == self.sector
             )
             clauses.append(or_(*(column.in_(in_sector) for column in organization_ids)))
+        return clauses
+
+    def about_each(self, organization_id):
+        """The clauses of ``about`` for one column, as EXISTS tested on each row.
+
+        For the figures that read a period of a large table through its date index: given
+        ``IN (the sector's organizations)``, SQLite reads every record of each of those
+        organizations, over all the years, to keep the few of the period (3 to 5 times slower
+        on the bench's data set). The table read must not be ``organizations`` itself, which
+        the region test would correlate with.
+        """
+        clauses = []
+        if self.region:
+            clauses.append(
+                exists().where(
+                    Organization.id == organization_id, Organization.region == self.region
+                )
+            )
+        if self.sector:
+            sectors = organization_sectors.c
+            clauses.append(
+                exists().where(
+                    sectors.organization_id == organization_id, sectors.sector_id == self.sector
+                )
+            )
         return clauses
 
     def owned(self, owner_id):

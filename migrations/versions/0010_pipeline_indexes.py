@@ -1,0 +1,36 @@
+"""pipeline indexes: actions by creation and completion, organizations' last contact by owner
+
+Revision ID: 0010
+Revises: 0009
+Create Date: 2026-12-03 10:00:00.000000
+
+"""
+from alembic import op
+
+
+# revision identifiers, used by Alembic.
+revision = '0010'
+down_revision = '0009'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('actions', schema=None) as batch_op:
+        batch_op.create_index('ix_actions_live_created', ['deleted_at', 'created_at'], unique=False)
+        batch_op.create_index('ix_actions_owner_done', ['owner_id', 'status', 'completed_at'], unique=False)
+
+    # The wider index serves every query the narrower one did (same leading columns).
+    with op.batch_alter_table('organizations', schema=None) as batch_op:
+        batch_op.drop_index('ix_organizations_owner')
+        batch_op.create_index('ix_organizations_owner_contact', ['owner_id', 'deleted_at', 'last_contact_at'], unique=False)
+
+
+def downgrade():
+    with op.batch_alter_table('organizations', schema=None) as batch_op:
+        batch_op.drop_index('ix_organizations_owner_contact')
+        batch_op.create_index('ix_organizations_owner', ['owner_id', 'deleted_at'], unique=False)
+
+    with op.batch_alter_table('actions', schema=None) as batch_op:
+        batch_op.drop_index('ix_actions_owner_done')
+        batch_op.drop_index('ix_actions_live_created')
