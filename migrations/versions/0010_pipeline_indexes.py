@@ -2,7 +2,7 @@
 
 Revision ID: 0010
 Revises: 0009
-Create Date: 2026-12-03 10:00:00.000000
+Create Date: 2026-11-26 00:30:00.000000
 
 """
 from alembic import op
