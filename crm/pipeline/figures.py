@@ -4,7 +4,6 @@ Counts and medians are computed by the database (GROUP BY, window functions); Py
 arranges the few rows that come back. Every function takes the page's ``Filters``.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from math import ceil
@@ -26,27 +25,6 @@ MIN_WEEKS = 8
 UNMATCHED = "unmatched"  # the stage row of organizations that are in no match yet
 
 
-def median_instants(rows):
-    """{key: median instant} from a subquery of ``key`` and ``value`` (a datetime) columns.
-
-    The window functions number each group's values; only the one or two middle rows of
-    every group come back.
-    """
-    ranked = select(
-        rows.c.key,
-        rows.c.value,
-        func.row_number().over(partition_by=rows.c.key, order_by=rows.c.value).label("n"),
-        func.count().over(partition_by=rows.c.key).label("size"),
-    ).subquery()
-    middle = select(ranked.c.key, ranked.c.value).where(
-        or_(ranked.c.n == (ranked.c.size + 1) // 2, ranked.c.n == (ranked.c.size + 2) // 2)
-    )
-    found = defaultdict(list)
-    for key, value in db.session.execute(middle):
-        found[key].append(value)
-    return {key: values[0] + (values[-1] - values[0]) / 2 for key, values in found.items()}
-
-
 @dataclass
 class Spread:
     """One group of a ``spread``: its rows, those with a value, the oldest and the median."""
@@ -58,18 +36,42 @@ class Spread:
 
 
 def spread(statement):
-    """{key: Spread} for a select of ``key`` and ``value`` (a datetime or NULL) columns."""
+    """{key: Spread} for a select of ``key`` and ``value`` (a datetime or NULL) columns.
+
+    One pass of window functions numbers each group's values, oldest first and NULLs last;
+    only the first row and the one or two middle rows of the dated ones come back.
+    """
     rows = statement.subquery()
-    counted = select(
-        rows.c.key, func.count(), func.count(rows.c.value), func.min(rows.c.value)
-    ).group_by(rows.c.key)
-    medians = median_instants(
-        select(rows.c.key, rows.c.value).where(rows.c.value.is_not(None)).subquery()
+    group = {"partition_by": rows.c.key}
+    ranked = select(
+        rows.c.key,
+        rows.c.value,
+        func.row_number().over(**group, order_by=(rows.c.value.is_(None), rows.c.value)).label("n"),
+        func.count().over(**group).label("size"),
+        func.count(rows.c.value).over(**group).label("dated"),
+    ).subquery()
+    c = ranked.c
+    picked = select(c.key, c.value, c.n, c.size, c.dated).where(
+        or_(c.n == 1, c.n == (c.dated + 1) // 2, c.n == (c.dated + 2) // 2)
     )
+    found = {}
+    for key, value, n, size, dated in db.session.execute(picked):
+        group_ = found.setdefault(key, {"size": size, "dated": dated, "oldest": None, "middle": []})
+        if n == 1 and dated:
+            group_["oldest"] = value
+        if dated and n in ((dated + 1) // 2, (dated + 2) // 2):
+            group_["middle"].append(value)
     return {
-        key: Spread(count, dated, oldest, medians.get(key))
-        for key, count, dated, oldest in db.session.execute(counted)
+        key: Spread(g["size"], g["dated"], g["oldest"], midpoint(g["middle"]))
+        for key, g in found.items()
     }
+
+
+def midpoint(values):
+    if not values:
+        return None
+    low, high = min(values), max(values)
+    return low + (high - low) / 2
 
 
 def days_since(instant, now):
@@ -166,29 +168,24 @@ def stages(filters, now):
         row = rows[STAGE_OF_RANK[rank]]
         row.organizations, row.org_longest_days = found.count, days_since(found.oldest, now)
         row.org_median_days = days_since(found.median, now)
+    unmatched, oldest = unmatched_organizations(filters)
+    rows[UNMATCHED].organizations = unmatched
+    rows[UNMATCHED].org_longest_days = days_since(oldest, now)
     return list(rows.values())
 
 
-# An organization's rank: 0 when all its matches are closed, 1 to 6 along the way, and -1
-# when it is in no match (in that "stage" since it was added).
-STAGE_OF_RANK = {-1: UNMATCHED, 0: Stage.CLOSED} | {n + 1: s for n, s in enumerate(PIPELINE)}
+# An organization's rank: 0 when all its matches are closed, 1 to 6 along the way.
+STAGE_OF_RANK = {0: Stage.CLOSED} | {n + 1: s for n, s in enumerate(PIPELINE)}
 
 
 def organization_stages(filters):
-    """The live organizations in the filters as (rank of their furthest stage, since when).
+    """The live organizations in the filters that are in a match: (rank of their furthest
+    stage, since when).
 
     An organization's stage is the furthest one its live matches reached, since the day the
     earliest of them reached it; closed counts only when every match of it is closed.
     """
-    live = Match.deleted_at.is_(None)
-    sides = union_all(
-        *(
-            select(
-                side.label("org"), Match.stage.label("stage"), Match.stage_since.label("since")
-            ).where(live)
-            for side in (Match.basque_id, Match.mie_id)
-        )
-    ).subquery()
+    sides = match_sides()
     rank = case(*((sides.c.stage == stage, n + 1) for n, stage in enumerate(PIPELINE)), else_=0)
     ranked = select(
         sides.c.org,
@@ -198,41 +195,59 @@ def organization_stages(filters):
         .over(partition_by=sides.c.org, order_by=(rank.desc(), sides.c.since))
         .label("n"),
     ).subquery()
-    furthest = select(ranked.c.org, ranked.c.rank, ranked.c.since).where(ranked.c.n == 1)
-    furthest = furthest.subquery()
-    key = func.coalesce(furthest.c.rank, -1).label("key")
-    since = func.coalesce(furthest.c.since, Organization.created_at).label("value")
     return (
-        select(key, since)
-        .select_from(Organization)
-        .outerjoin(furthest, furthest.c.org == Organization.id)
-        .where(
-            Organization.deleted_at.is_(None),
-            *filters.about(Organization.id),
-            *filters.owned(Organization.owner_id),
+        select(ranked.c.rank.label("key"), ranked.c.since.label("value"))
+        .join(Organization, Organization.id == ranked.c.org)
+        .where(ranked.c.n == 1, *organization_scope(filters))
+    )
+
+
+def unmatched_organizations(filters):
+    """How many live organizations in the filters are in no match, and the oldest's creation."""
+    return db.session.execute(
+        select(func.count(), func.min(Organization.created_at)).where(
+            *organization_scope(filters), Organization.id.not_in(select(match_sides().c.org))
         )
+    ).one()
+
+
+def match_sides():
+    """Each live match twice, once per organization: (org, stage, since)."""
+    live = Match.deleted_at.is_(None)
+    return union_all(
+        *(
+            select(
+                side.label("org"), Match.stage.label("stage"), Match.stage_since.label("since")
+            ).where(live)
+            for side in (Match.basque_id, Match.mie_id)
+        )
+    ).subquery()
+
+
+def organization_scope(filters):
+    return (
+        Organization.deleted_at.is_(None),
+        *filters.about(Organization.id),
+        *filters.owned(Organization.owner_id),
     )
 
 
 # Quiet relationships: no logged contact beyond the cadence.
 
 
-def quiet_statement(filters, now):
-    """Live organizations past their contact cadence, the quietest first.
-
-    One never contacted counts from the day it was added to Zubia.
-    """
-    due = func.coalesce(Organization.contact_due_at, Organization.created_at)
+def quiet_clauses(filters, now):
+    """Live organizations in the filters past their contact cadence."""
     return (
-        select(Organization)
-        .where(
-            Organization.deleted_at.is_(None),
-            or_(Organization.contact_due_at.is_(None), Organization.contact_due_at < now),
-            *filters.about(Organization.id),
-            *filters.owned(Organization.owner_id),
-        )
-        .order_by(due, Organization.id)
+        *organization_scope(filters),
+        or_(Organization.contact_due_at.is_(None), Organization.contact_due_at < now),
     )
+
+
+def quiet_statement(filters, now):
+    """The quiet organizations, the quietest first: one never contacted counts from the day
+    it was added to Zubia."""
+    due = func.coalesce(Organization.contact_due_at, Organization.created_at)
+    return select(Organization).where(*quiet_clauses(filters, now)).order_by(due, Organization.id)
 
 
 def days_past_cadence(org, now):
@@ -244,7 +259,9 @@ def quiet(filters, now, limit=QUIET_SHOWN):
     from sqlalchemy.orm import selectinload
 
     statement = quiet_statement(filters, now)
-    total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
+    total = db.session.scalar(
+        select(func.count(Organization.id)).where(*quiet_clauses(filters, now))
+    )
     shown = db.session.scalars(statement.limit(limit).options(selectinload(Organization.owner)))
     return shown.all(), total
 

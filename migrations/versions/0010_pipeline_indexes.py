@@ -1,4 +1,5 @@
-"""pipeline indexes: actions by creation and completion, organizations' last contact by owner
+"""pipeline indexes: actions by creation and completion, organizations' last contact by owner,
+meetings of a period by owner
 
 Revision ID: 0010
 Revises: 0009
@@ -25,8 +26,16 @@ def upgrade():
         batch_op.drop_index('ix_organizations_owner')
         batch_op.create_index('ix_organizations_owner_contact', ['owner_id', 'deleted_at', 'last_contact_at'], unique=False)
 
+    with op.batch_alter_table('meetings', schema=None) as batch_op:
+        batch_op.drop_index('ix_meetings_live_start')
+        batch_op.create_index('ix_meetings_live_start', ['deleted_at', 'starts_at', 'owner_id'], unique=False)
+
 
 def downgrade():
+    with op.batch_alter_table('meetings', schema=None) as batch_op:
+        batch_op.drop_index('ix_meetings_live_start')
+        batch_op.create_index('ix_meetings_live_start', ['deleted_at', 'starts_at'], unique=False)
+
     with op.batch_alter_table('organizations', schema=None) as batch_op:
         batch_op.drop_index('ix_organizations_owner_contact')
         batch_op.create_index('ix_organizations_owner', ['owner_id', 'deleted_at'], unique=False)

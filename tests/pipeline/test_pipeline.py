@@ -109,7 +109,7 @@ def test_stages_give_counts_medians_and_organizations_at_their_furthest_stage(
     assert rows["Collaborating"] == ["1", "5", "5", "2", "5", "5"]
     assert rows["Closed"] == ["1", "2", "2", "2", "2", "2"]
     assert rows["Suggested"] == ["0", "—", "—", "0", "—", "—"]
-    assert rows["In no match yet"] == ["—", "—", "—", "1", "12", "12"]
+    assert rows["In no match yet"] == ["—", "—", "—", "1", "—", "12"]  # the longest: since added
 
 
 def test_quiet_relationships_are_sorted_by_how_far_past_their_cadence(

@@ -49,7 +49,7 @@ def test_workload_stages_and_health_exports_follow_the_filters(client, manager, 
         ["Maite Manager", "1", "0", "0", "0"],
     ]
     stages = read_csv(client.get("/pipeline/export/stages.csv"))
-    assert stages[0][0] == "Stage" and stages[-1] == ["In no match yet", "0", "", "", "1", "0", "0"]
+    assert stages[0][0] == "Stage" and stages[-1] == ["In no match yet", "0", "", "", "1", "", "0"]
     health = read_csv(client.get("/pipeline/health.csv?period=90"))
     assert health[1][:2] == ["Maite Manager", "2"]
     with client.application.app_context():
