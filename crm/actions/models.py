@@ -47,7 +47,15 @@ class Action(Record, db.Model):
     __tablename__ = "actions"
     __table_args__ = (
         Index("ix_actions_owner_open", "owner_id", "status", "deleted_at", "due_date"),
-        Index("ix_actions_organization", "organization_id", "deleted_at"),
+        # Also covers the pipeline's open actions of a sector's organizations by owner and date.
+        Index(
+            "ix_actions_organization",
+            "organization_id",
+            "deleted_at",
+            "status",
+            "owner_id",
+            "due_date",
+        ),
         Index("ix_actions_contact", "contact_id"),
         Index("ix_actions_meeting", "meeting_id"),
         # The pipeline's weekly trends and "done in the period" read a few weeks of many years.

@@ -1,5 +1,5 @@
-"""pipeline indexes: actions by creation and completion, organizations' last contact by owner,
-meetings of a period by owner
+"""pipeline indexes: actions by creation, completion and organization, organizations' last
+contact by owner, meetings of a period by owner
 
 Revision ID: 0010
 Revises: 0009
@@ -20,6 +20,8 @@ def upgrade():
     with op.batch_alter_table('actions', schema=None) as batch_op:
         batch_op.create_index('ix_actions_live_created', ['deleted_at', 'created_at'], unique=False)
         batch_op.create_index('ix_actions_owner_done', ['owner_id', 'status', 'completed_at'], unique=False)
+        batch_op.drop_index('ix_actions_organization')
+        batch_op.create_index('ix_actions_organization', ['organization_id', 'deleted_at', 'status', 'owner_id', 'due_date'], unique=False)
 
     # The wider index serves every query the narrower one did (same leading columns).
     with op.batch_alter_table('organizations', schema=None) as batch_op:
@@ -41,5 +43,7 @@ def downgrade():
         batch_op.create_index('ix_organizations_owner', ['owner_id', 'deleted_at'], unique=False)
 
     with op.batch_alter_table('actions', schema=None) as batch_op:
+        batch_op.drop_index('ix_actions_organization')
+        batch_op.create_index('ix_actions_organization', ['organization_id', 'deleted_at'], unique=False)
         batch_op.drop_index('ix_actions_owner_done')
         batch_op.drop_index('ix_actions_live_created')
