@@ -4,6 +4,7 @@ Counts and medians are computed by the database (GROUP BY, window functions); Py
 arranges the few rows that come back. Every function takes the page's ``Filters``.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from math import ceil
@@ -281,10 +282,11 @@ class Health:
     meetings: int = 0
 
 
-def health(filters, today, now, only=None, loads=None):
+def health(filters, today, now, only=None, loads=None, meetings=None):
     """A ``Health`` row per active person (or only the user ``only``), by name.
 
-    ``loads`` is the page's ``workload`` when it has already been read.
+    ``loads`` (the ``workload``) and ``meetings`` (held in the period per owner) are what the
+    page has already read, if anything.
     """
     loads = {load.owner_id: load for load in loads or workload(filters, today)}
     owned = spread(
@@ -292,14 +294,8 @@ def health(filters, today, now, only=None, loads=None):
         .where(Organization.deleted_at.is_(None), Organization.owner_id.is_not(None))
         .where(*filters.about(Organization.id), *filters.owned(Organization.owner_id))
     )
-    meetings = dict(
-        db.session.execute(
-            select(Meeting.owner_id, func.count())
-            .where(*meeting_scope(filters), Meeting.starts_at >= filters.since)
-            .where(Meeting.starts_at <= now)
-            .group_by(Meeting.owner_id)
-        ).all()
-    )
+    if meetings is None:
+        meetings = meetings_held(filters, now, [filters.since])[1]
     people = select(User.id, User.name).where(User.active.is_(True)).order_by(User.name)
     if filters.owner or only:
         people = people.where(User.id == (only or filters.owner))
@@ -335,6 +331,7 @@ class Trends:
     created: list
     completed: list
     meetings: list
+    meetings_by_owner: dict  # held in the period (not the weeks), for the health table
 
 
 def week_starts(now, zone, period_days):
@@ -350,12 +347,16 @@ def week_starts(now, zone, period_days):
     return [datetime(d.year, d.month, d.day, tzinfo=tz) for d in days]
 
 
+def week_of(column, starts):
+    """The index in ``starts`` of the week ``column`` falls in; -1 before the first."""
+    return case(
+        *((column < start, n - 1) for n, start in enumerate(starts)), else_=len(starts) - 1
+    ).label("week")
+
+
 def per_week(column, starts, *where):
     """Rows of ``column`` (a UTC datetime) counted in each week that starts at ``starts``."""
-    week = case(
-        *((column < start, n - 1) for n, start in enumerate(starts[1:], start=1)),
-        else_=len(starts) - 1,
-    ).label("week")
+    week = week_of(column, starts)
     counts = [0] * len(starts)
     rows = db.session.execute(
         select(week, func.count()).where(column >= starts[0], *where).group_by(week)
@@ -365,6 +366,29 @@ def per_week(column, starts, *where):
     return counts
 
 
+def meetings_held(filters, now, starts):
+    """Meetings held until ``now``: per week of ``starts``, and per owner within the period.
+
+    One query for both: with a region or sector chosen, each meeting is tested against it,
+    and a period's meetings are many.
+    """
+    in_period = case((Meeting.starts_at >= filters.since, 1), else_=0).label("in_period")
+    week = week_of(Meeting.starts_at, starts)
+    rows = db.session.execute(
+        select(Meeting.owner_id, week, in_period, func.count())
+        .where(*meeting_scope(filters), Meeting.starts_at <= now)
+        .where(Meeting.starts_at >= min(starts[0], filters.since))
+        .group_by(Meeting.owner_id, week, in_period)
+    )
+    weekly, by_owner = [0] * len(starts), defaultdict(int)
+    for owner, index, counted, count in rows:
+        if index >= 0:
+            weekly[index] += count
+        if counted:
+            by_owner[owner] += count
+    return weekly, dict(by_owner)
+
+
 def trends(filters, now, zone):
     starts = week_starts(now, zone, filters.period)
     actions = (
@@ -372,11 +396,11 @@ def trends(filters, now, zone):
         *filters.about_each(Action.organization_id),
         *filters.owned(Action.owner_id),
     )
+    weekly, by_owner = meetings_held(filters, now, starts)
     return Trends(
         weeks=[start.date() for start in starts],
         created=per_week(Action.created_at, starts, *actions),
         completed=per_week(Action.completed_at, starts, Action.status == Status.DONE, *actions),
-        meetings=per_week(
-            Meeting.starts_at, starts, Meeting.starts_at <= now, *meeting_scope(filters)
-        ),
+        meetings=weekly,
+        meetings_by_owner=by_owner,
     )

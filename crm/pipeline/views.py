@@ -39,6 +39,7 @@ def overview(filters, quiet_limit):
     today = local_today(zone)
     loads = figures.workload(filters, today)
     quiet, quiet_total = figures.quiet(filters, now, quiet_limit)
+    trends = figures.trends(filters, now, zone)
     return {
         "filters": filters,
         "now": now,
@@ -47,8 +48,10 @@ def overview(filters, quiet_limit):
         "stages": figures.stages(filters, now),
         "quiet": quiet,
         "quiet_total": quiet_total,
-        "health": figures.health(filters, today, now, loads=loads),
-        "trends": figures.trends(filters, now, zone),
+        "health": figures.health(
+            filters, today, now, loads=loads, meetings=trends.meetings_by_owner
+        ),
+        "trends": trends,
         "buckets": BUCKETS,
         "days_past": figures.days_past_cadence,
         "stuck_days": STUCK_DAYS,
