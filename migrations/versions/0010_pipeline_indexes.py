@@ -32,6 +32,14 @@ def upgrade():
         batch_op.drop_index('ix_meetings_live_start')
         batch_op.create_index('ix_meetings_live_start', ['deleted_at', 'starts_at', 'owner_id'], unique=False)
 
+    # A SQLite database that keeps planner statistics needs them for the new indexes too, or
+    # the planner prefers the old ones it knows (PostgreSQL's autovacuum analyzes by itself).
+    bind = op.get_bind()
+    if bind.dialect.name == 'sqlite' and bind.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'"
+    ).first():
+        op.execute('ANALYZE')
+
 
 def downgrade():
     with op.batch_alter_table('meetings', schema=None) as batch_op:
