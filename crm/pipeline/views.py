@@ -177,7 +177,7 @@ def reassign():
     form = ReassignForm() if posted else ReassignForm(request.args, meta={"csrf": False})
     # Arriving with only "from_user" preset (from a list) shows the form, not an error on "To".
     chosen = (posted or "to_user" in request.args) and form.validate()
-    moving, fingerprint, status = None, None, 200
+    moving, status = None, 200
     if chosen:
         today = local_today(current_user.timezone)
         moving = moves.parts(form.from_user.data, filters, bucket, today)
@@ -194,8 +194,7 @@ def reassign():
                 db.session.commit()
                 flash(moved_message(moved, source, target), "success")
                 return redirect(after_move(target, filters, bucket))
-        fingerprint = moves.preview(moving)
-        form.fingerprint.data = fingerprint
+        form.fingerprint.data = moves.preview(moving)
     elif posted:
         status = 400
     scope = filters.args(owner=None, bucket=bucket)
