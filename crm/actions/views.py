@@ -6,7 +6,6 @@ from flask_login import current_user
 from sqlalchemy import case, func, select
 
 from crm import export_columns
-from crm.accounts.models import User
 from crm.actions import services
 from crm.actions.forms import ActionForm
 from crm.actions.models import Action, Status
@@ -15,8 +14,7 @@ from crm.exports import export_list
 from crm.extensions import db
 from crm.listing import choice_arg, int_arg, paginate, query_args, sort_arg
 from crm.matching.services import linked_match
-from crm.organizations.models import Region, Sector
-from crm.pipeline.filters import BUCKETS, PERIODS, Filters, bucket_arg, bucket_clauses
+from crm.pipeline.filters import Filters, bucket_arg, bucket_clauses, filter_choices
 from crm.records import EditConflict, check_version, live_or_404
 from crm.security import safe_next
 from crm.timezones import local_today
@@ -91,6 +89,7 @@ def listed():
         "organization": int_arg("organization", None, 1, 2**31 - 1),
         "bucket": bucket_arg(),
         **scope.args(),
+        "period": scope.period,
     }
     statement = select(Action).where(
         Action.deleted_at.is_(None),
@@ -112,18 +111,13 @@ def listed():
 def index():
     statement, filters, sort = listed()
     page = paginate(statement)
-    owners = db.session.execute(select(User.id, User.name).order_by(User.name)).all()
     return render_template(
         "actions/index.html",
         page=page,
         filters=filters,
         sort=sort,
-        owners=owners,
         statuses=list(Status),
-        regions=list(Region),
-        sectors=db.session.scalars(select(Sector).order_by(Sector.id)).all(),
-        buckets=BUCKETS,
-        periods=PERIODS,
+        **filter_choices(),
         query_args=query_args,
         today=local_today(current_user.timezone),
     )

@@ -12,11 +12,11 @@ from crm.actions.models import Action
 from crm.authorization import can_edit, require_edit
 from crm.clock import now_utc
 from crm.extensions import db
-from crm.listing import choice_arg, int_arg
 from crm.matching import services
 from crm.matching.models import PIPELINE, STUCK_DAYS, Match, Stage, StageChange
 from crm.meetings.models import Meeting
-from crm.organizations.models import Organization, Region, Sector, organization_sectors
+from crm.organizations.models import Organization, Region, Sector
+from crm.pipeline.filters import Filters
 from crm.records import live_or_404
 from crm.timezones import local_today
 
@@ -35,22 +35,12 @@ def get_live(match_id):
 @bp.route("/")
 def board():
     """Matches grouped by stage, with how long each has been in its stage."""
-    statement = select(Match).where(Match.deleted_at.is_(None))
-    filters = {
-        "sector": int_arg("sector", None, 1, 2**31 - 1),
-        "region": choice_arg("region", Region),
-        "owner": int_arg("owner", None, 1, 2**31 - 1),
-    }
-    if filters["sector"]:
-        in_sector = select(organization_sectors.c.organization_id).where(
-            organization_sectors.c.sector_id == filters["sector"]
-        )
-        statement = statement.where(Match.basque_id.in_(in_sector) | Match.mie_id.in_(in_sector))
-    if filters["region"]:
-        in_region = select(Organization.id).where(Organization.region == filters["region"])
-        statement = statement.where(Match.basque_id.in_(in_region) | Match.mie_id.in_(in_region))
-    if filters["owner"]:
-        statement = statement.where(Match.owner_id == filters["owner"])
+    filters = Filters.from_request()  # the pipeline's: the pipeline page links here
+    statement = select(Match).where(
+        Match.deleted_at.is_(None),
+        *filters.about(Match.basque_id, Match.mie_id),
+        *filters.owned(Match.owner_id),
+    )
     matches = db.session.scalars(statement.order_by(Match.stage_since).options(*LOADED)).all()
     columns = {
         stage: [m for m in matches if m.stage is stage] for stage in [*PIPELINE, Stage.CLOSED]

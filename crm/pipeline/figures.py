@@ -5,12 +5,13 @@ arranges the few rows that come back. Every function takes the page's ``Filters`
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from math import ceil
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, exists, func, literal, or_, select, union_all
+from sqlalchemy.orm import selectinload
 
 from crm.accounts.models import User
 from crm.actions.models import Action, Status
@@ -18,9 +19,8 @@ from crm.extensions import db
 from crm.matching.models import PIPELINE, Match, Stage
 from crm.meetings.models import Meeting, meeting_organizations
 from crm.organizations.models import Organization
-from crm.pipeline.filters import bucket_clauses
+from crm.pipeline.filters import BUCKETS, bucket_clauses, due_conditions
 
-OPEN_BUCKETS = ("overdue", "week", "later")
 QUIET_SHOWN = 25
 MIN_WEEKS = 8
 UNMATCHED = "unmatched"  # the stage row of organizations that are in no match yet
@@ -92,21 +92,13 @@ def users_named(ids):
 class Load:
     owner_id: int
     name: str
-    counts: dict = field(default_factory=lambda: dict.fromkeys((*OPEN_BUCKETS, "done"), 0))
-
-    @property
-    def open(self):
-        return sum(self.counts[b] for b in OPEN_BUCKETS)
+    counts: dict = field(default_factory=lambda: dict.fromkeys(BUCKETS, 0))
 
 
 def workload(filters, today):
     """One ``Load`` per person with open or recently done actions, most overdue first."""
     scope = (Action.deleted_at.is_(None), *filters.owned(Action.owner_id))
-    bucket = case(
-        (Action.due_date < today, "overdue"),
-        (Action.due_date <= today + timedelta(days=7), "week"),
-        else_="later",
-    ).label("bucket")
+    bucket = case(*((due, key) for key, due in due_conditions(today).items())).label("bucket")
     # Open actions are a quarter of all: reading a sector's through the organization index is
     # faster here than testing each one (Filters.about_each).
     rows = db.session.execute(
@@ -129,7 +121,7 @@ def workload(filters, today):
 
 
 def totals(loads):
-    return {key: sum(load.counts[key] for load in loads) for key in (*OPEN_BUCKETS, "done")}
+    return {key: sum(load.counts[key] for load in loads) for key in BUCKETS}
 
 
 # Stages: matches, and organizations by the furthest stage of their matches.
@@ -226,11 +218,11 @@ def match_sides():
 
 
 def organization_scope(filters):
-    return (
-        Organization.deleted_at.is_(None),
-        *filters.about(Organization.id),
-        *filters.owned(Organization.owner_id),
-    )
+    """WHERE clauses on live organizations in the filters (the region is their own column)."""
+    clauses = [Organization.deleted_at.is_(None), *filters.owned(Organization.owner_id)]
+    if filters.region:
+        clauses.append(Organization.region == filters.region)
+    return (*clauses, *replace(filters, region=None).about(Organization.id))
 
 
 # Quiet relationships: no logged contact beyond the cadence.
@@ -257,8 +249,6 @@ def days_past_cadence(org, now):
 
 def quiet(filters, now, limit=QUIET_SHOWN):
     """The first ``limit`` quiet organizations (owners loaded) and how many there are."""
-    from sqlalchemy.orm import selectinload
-
     statement = quiet_statement(filters, now)
     total = db.session.scalar(
         select(func.count(Organization.id)).where(*quiet_clauses(filters, now))
@@ -288,11 +278,13 @@ def health(filters, today, now, only=None, loads=None, meetings=None):
     ``loads`` (the ``workload``) and ``meetings`` (held in the period per owner) are what the
     page has already read, if anything.
     """
-    loads = {load.owner_id: load for load in loads or workload(filters, today)}
+    if loads is None:
+        loads = workload(filters, today)
+    loads = {load.owner_id: load for load in loads}
     owned = spread(
-        select(Organization.owner_id.label("key"), Organization.last_contact_at.label("value"))
-        .where(Organization.deleted_at.is_(None), Organization.owner_id.is_not(None))
-        .where(*filters.about(Organization.id), *filters.owned(Organization.owner_id))
+        select(
+            Organization.owner_id.label("key"), Organization.last_contact_at.label("value")
+        ).where(*organization_scope(filters), Organization.owner_id.is_not(None))
     )
     if meetings is None:
         meetings = meetings_held(filters, now, [filters.since])[1]

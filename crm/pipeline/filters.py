@@ -8,13 +8,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import request
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, or_, select
 
+from crm.accounts.models import User
 from crm.actions.models import Action, Status
 from crm.clock import now_utc
+from crm.extensions import db
 from crm.listing import choice_arg, int_arg
-from crm.organizations.models import Organization, Region, organization_sectors
+from crm.organizations.models import Organization, Region, Sector, organization_sectors
 
 PERIODS = {
     30: _l("Last 30 days"),
@@ -118,16 +121,21 @@ BUCKETS = {
 }
 
 
+def due_conditions(today):
+    """The open buckets' conditions on the due date: "this week" is today and 7 days on."""
+    week_end = today + timedelta(days=7)
+    return {
+        "overdue": Action.due_date < today,
+        "week": Action.due_date.between(today, week_end),
+        "later": Action.due_date > week_end,
+    }
+
+
 def bucket_clauses(bucket, today, since):
-    """WHERE clauses on actions for one of ``BUCKETS``: "this week" is today and 7 days on."""
+    """WHERE clauses on actions for one of ``BUCKETS``."""
     if bucket == "done":
         return [Action.status == Status.DONE, Action.completed_at >= since]
-    open_ = Action.status == Status.OPEN
-    return {
-        "overdue": [open_, Action.due_date < today],
-        "week": [open_, Action.due_date >= today, Action.due_date <= today + timedelta(days=7)],
-        "later": [open_, Action.due_date > today + timedelta(days=7)],
-    }[bucket]
+    return [Action.status == Status.OPEN, due_conditions(today)[bucket]]
 
 
 def bucket_arg():
@@ -136,3 +144,16 @@ def bucket_arg():
     if bucket in BUCKETS:
         return bucket
     return "overdue" if request.args.get("overdue") == "1" else None
+
+
+def filter_choices():
+    """The options of the filter forms, as (value, label) pairs."""
+    locale = str(get_locale())
+    sectors = db.session.scalars(select(Sector).order_by(Sector.id))
+    return {
+        "regions": [(region.value, region.label) for region in Region],
+        "sectors": [(sector.id, sector.name(locale)) for sector in sectors],
+        "people": db.session.execute(select(User.id, User.name).order_by(User.name)).all(),
+        "periods": list(PERIODS.items()),
+        "buckets": list(BUCKETS.items()),
+    }

@@ -46,19 +46,19 @@ class Part:
         return LABELS[self.kind]
 
 
-def parts(from_id, filters=None, bucket=None, today=None):
+def parts(from_id, filters, bucket, today):
     """What moves from ``from_id``: everything, or only the open actions of a filtered list.
 
     ``filters`` (region, sector, period) and ``bucket`` narrow the move to actions; without
     them the person's organizations and matches move too.
     """
-    narrowed = bucket is not None or (filters is not None and (filters.region or filters.sector))
+    narrowed = bucket is not None or filters.region or filters.sector
     actions = select(Action.id, Action.version, Action.title).where(
         Action.owner_id == from_id, Action.deleted_at.is_(None), Action.status == Status.OPEN
     )
     if narrowed:
         actions = actions.where(*filters.about(Action.organization_id))
-        if bucket in ("overdue", "week", "later"):
+        if bucket:  # one of the open ones: done actions stay with whoever did them
             actions = actions.where(*bucket_clauses(bucket, today, filters.since))
         return [Part("action", Action, actions.order_by(Action.due_date, Action.id))]
     organizations = select(Organization.id, Organization.version, Organization.name).where(

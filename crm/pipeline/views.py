@@ -4,7 +4,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from crm.accounts.models import User
@@ -12,25 +11,15 @@ from crm.clock import now_utc
 from crm.exports import csv_response, export_list
 from crm.extensions import db
 from crm.matching.models import STUCK_DAYS
-from crm.organizations.models import Organization, Region, Sector
+from crm.organizations.models import Organization
 from crm.pipeline import figures
 from crm.pipeline import reassign as moves
-from crm.pipeline.filters import BUCKETS, PERIODS, Filters, bucket_arg
+from crm.pipeline.filters import BUCKETS, Filters, bucket_arg, filter_choices
 from crm.pipeline.forms import ReassignForm
 from crm.timezones import local_today
 
 bp = Blueprint("pipeline", __name__, url_prefix="/pipeline")
 PRINTED_QUIET = 200
-
-
-def choices():
-    """The options of the filter form."""
-    return {
-        "regions": list(Region),
-        "sectors": db.session.scalars(select(Sector).order_by(Sector.id)).all(),
-        "people": db.session.execute(select(User.id, User.name).order_by(User.name)).all(),
-        "periods": PERIODS,
-    }
 
 
 def overview(filters, quiet_limit):
@@ -52,10 +41,9 @@ def overview(filters, quiet_limit):
             filters, today, now, loads=loads, meetings=trends.meetings_by_owner
         ),
         "trends": trends,
-        "buckets": BUCKETS,
         "days_past": figures.days_past_cadence,
         "stuck_days": STUCK_DAYS,
-        **choices(),
+        **filter_choices(),
     }
 
 
@@ -82,7 +70,7 @@ def health():
         "pipeline/health.html",
         filters=filters,
         rows=figures.health(filters, today, now, only=only),
-        **choices(),
+        **filter_choices(),
     )
 
 

@@ -147,6 +147,11 @@ def test_the_board_groups_by_stage_and_flags_stuck_matches(app, client, login, p
     assert "45 days in this stage" in page and "text-danger" in page
     assert "Suzuka Precision Parts" in client.get("/matching/?sector=3").get_data(as_text=True)
     assert "Suzuka Precision Parts" not in client.get("/matching/?sector=9").get_data(as_text=True)
+    queries = {"region=mie": True, "region=other_europe": False,
+               f"owner={manager.id}": True, f"owner={manager.id + 99}": False}  # fmt: skip
+    for query, shown in queries.items():
+        page = client.get(f"/matching/?{query}").get_data(as_text=True)
+        assert ("Suzuka Precision Parts" in page) is shown, query
 
 
 def test_meetings_and_actions_link_to_the_match(app, client, login, pair):
