@@ -9,6 +9,7 @@ from zoneinfo import available_timezones
 from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
     IntegerField,
@@ -91,6 +92,14 @@ class VersionField(HiddenField):
     def process_formdata(self, valuelist):
         value = valuelist[0] if valuelist else ""
         self.data = int(value) if value.isascii() and value.isdigit() else None
+
+
+class EditForm(FlaskForm):
+    """A form that edits a stored record: it carries the version and the field values it was
+    loaded with, for the edit flow's conflict check (crm.editing)."""
+
+    version = VersionField()
+    loaded = HiddenField()
 
 
 def http_url(form, field):

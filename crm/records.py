@@ -8,25 +8,33 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from crm.clock import now_utc
 
 
-class Record:
-    """Mixin for organizations, contacts, meetings and actions.
+class Versioned:
+    """Mixin for everything people edit in a form (crm.editing).
 
     ``version`` is SQLAlchemy's ``version_id_col``: an UPDATE that finds another version in the
-    database raises StaleDataError (DATA-1). ``deleted_at`` puts the record in the trash.
+    database raises StaleDataError (DATA-1).
+    """
+
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        return {"version_id_col": cls.__table__.c.version}
+
+
+class Record(Versioned):
+    """Mixin for the kept records: organizations, contacts, meetings, actions, visits, ….
+
+    ``deleted_at`` puts the record in the trash.
     """
 
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
-    updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
-    version: Mapped[int] = mapped_column(Integer, default=1)
     deleted_at: Mapped[datetime | None] = mapped_column(index=True)
 
     @declared_attr
     def deleted_by_id(cls) -> Mapped[int | None]:
         return mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-
-    @declared_attr.directive
-    def __mapper_args__(cls):
-        return {"version_id_col": cls.__table__.c.version}
 
     @property
     def is_deleted(self):

@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
@@ -8,8 +7,8 @@ from crm.actions.models import Priority, RepeatUnit
 from crm.contacts.models import Contact
 from crm.extensions import db
 from crm.forms import (
+    EditForm,
     StrictIntegerField,
-    VersionField,
     active_user_choices,
     enum_choices,
     optional_choices,
@@ -18,7 +17,7 @@ from crm.forms import (
 from crm.organizations.models import Organization
 
 
-class ActionForm(FlaskForm):
+class ActionForm(EditForm):
     """Anyone may give an action to anyone: the owner field is in every role's form."""
 
     title = text_field(_l("What"), 200, required=True)
@@ -34,7 +33,6 @@ class ActionForm(FlaskForm):
         description=_l("Completing a repeating action creates the next one."),
     )
     repeat_unit = SelectField(_l("Unit"), validators=[Optional()])
-    version = VersionField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,12 +10,13 @@ from crm.actions import services
 from crm.actions.forms import ActionForm
 from crm.actions.models import Action, Status
 from crm.authorization import require_edit
+from crm.editing import edit_record, one_click, who_was_first
 from crm.exports import export_list
 from crm.extensions import db
 from crm.listing import choice_arg, int_arg, paginate, query_args, sort_arg
 from crm.matching.services import linked_match
 from crm.pipeline.filters import Filters, bucket_arg, bucket_clauses, filter_choices
-from crm.records import EditConflict, check_version, live_or_404
+from crm.records import live_or_404
 from crm.security import safe_next
 from crm.timezones import local_today
 from crm.trash.views import trash_and_redirect
@@ -146,25 +147,16 @@ def create():
 def edit(action_id):
     action = get_live(action_id)
     require_edit(action)
-    form = ActionForm(obj=action)
-    if form.validate_on_submit():
-        try:
-            check_version(action, form.version.data)
-            services.update_action(action, form.values(), actor=current_user)
-            db.session.commit()
-        except EditConflict:
-            db.session.rollback()
-            action = get_live(action_id)
-            theirs = {name: getattr(action, name) for name in form.values()}
-            form.version.data = action.version
-            return render_template(
-                "actions/form.html", form=form, action=action, conflict=theirs
-            ), 409
-        flash(_("Action %(title)s saved.", title=action.title), "success")
-        return redirect(url_for("actions.mine"))
-    if request.method == "GET":
-        form.version.data = action.version
-    return render_template("actions/form.html", form=form, action=action)
+    return edit_record(
+        action,
+        build_form=lambda action, **kwargs: ActionForm(obj=action, **kwargs),
+        save=lambda action, form: services.update_action(action, form.values(), actor=current_user),
+        template="actions/form.html",
+        done=lambda action: url_for("actions.mine"),
+        saved=lambda action: _("Action %(title)s saved.", title=action.title),
+        reload=get_live,
+        context=lambda action: {"action": action},
+    )
 
 
 @bp.route("/<id:action_id>/status", methods=["POST"])
@@ -176,16 +168,24 @@ def set_status(action_id):
         status = Status(request.form.get("status", ""))
     except ValueError:
         abort(400)
-    following = services.set_status(action, status, actor=current_user)
-    db.session.commit()
+    changed, following, action = (
+        one_click(action, lambda a: services.set_status(a, status, actor=current_user), get_live)
+        if action.status is not status
+        else (False, None, action)
+    )
+    # When someone was first, their change stands and this click changed nothing.
+    note = None if changed else _("Already “%(status)s”.", status=action.status.label)
     if request.headers.get("HX-Request"):
         return render_template(
             "actions/_row.html",
             action=action,
             following=following,
             today=local_today(current_user.timezone),
+            note=note and f"{note} {who_was_first(action)}",
         )
-    if status is Status.DONE:
+    if note:
+        flash(f"{note} {who_was_first(action)}", "warning")
+    if changed and status is Status.DONE:
         flash(_("Done: %(title)s.", title=action.title), "success")
         if following:
             flash(_("Next one due on %(date)s.", date=following.due_date.isoformat()), "info")

@@ -3,7 +3,6 @@ import unicodedata
 
 import phonenumbers
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional
@@ -11,7 +10,7 @@ from wtforms.validators import Email, InputRequired, Length, Optional
 from crm.contacts.models import NameOrder
 from crm.extensions import db
 from crm.forms import (
-    VersionField,
+    EditForm,
     active_user_choices,
     enum_choices,
     language_choices,
@@ -57,7 +56,7 @@ OPTIONAL_TEXT = (
 )
 
 
-class ContactForm(FlaskForm):
+class ContactForm(EditForm):
     """What a point of contact may set: everything but the owner (SEC-6)."""
 
     organization_id = SelectField(_l("Organization"), coerce=int, validators=[InputRequired()])
@@ -90,7 +89,6 @@ class ContactForm(FlaskForm):
     )
     is_primary = BooleanField(_l("Permanent point of contact of the organization"))
     notes = text_field(_l("Notes"), 10000, multiline=True)
-    version = VersionField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -130,6 +128,7 @@ class ContactForm(FlaskForm):
         data["name_order"] = NameOrder(data["name_order"])
         data.pop("csrf_token", None)
         data.pop("version")
+        data.pop("loaded")
         return data
 
 

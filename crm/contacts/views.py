@@ -26,11 +26,12 @@ from crm.contacts import services
 from crm.contacts.forms import ContactForm, ManagerContactForm
 from crm.contacts.models import Contact
 from crm.contacts.vcard import vcard
+from crm.editing import edit_record
 from crm.exports import export_list, record_export, stream
 from crm.extensions import db
 from crm.listing import choice_arg, int_arg, paginate, query_args, sort_arg
 from crm.organizations.models import Organization, Region
-from crm.records import EditConflict, check_version, live_or_404
+from crm.records import live_or_404
 from crm.search.text import like_pattern
 from crm.timeline import timeline
 from crm.timezones import local_clock, local_today
@@ -188,25 +189,18 @@ def create():
 def edit(contact_id):
     contact = get_live(contact_id)
     require_edit(contact)
-    form = form_class()(obj=contact)
-    if form.validate_on_submit():
-        try:
-            check_version(contact, form.version.data)
-            services.update_contact(contact, form.values(), actor=current_user)
-            db.session.commit()
-        except EditConflict:
-            db.session.rollback()
-            contact = get_live(contact_id)
-            theirs = {name: getattr(contact, name, None) for name in form.values()}
-            form.version.data = contact.version
-            return render_template(
-                "contacts/form.html", form=form, contact=contact, conflict=theirs
-            ), 409
-        flash(_("Contact %(name)s saved.", name=contact.latin_name), "success")
-        return redirect(url_for("contacts.detail", contact_id=contact.id))
-    if request.method == "GET":
-        form.version.data = contact.version
-    return render_template("contacts/form.html", form=form, contact=contact)
+    return edit_record(
+        contact,
+        build_form=lambda contact, **kwargs: form_class()(obj=contact, **kwargs),
+        save=lambda contact, form: services.update_contact(
+            contact, form.values(), actor=current_user
+        ),
+        template="contacts/form.html",
+        done=lambda contact: url_for("contacts.detail", contact_id=contact.id),
+        saved=lambda contact: _("Contact %(name)s saved.", name=contact.latin_name),
+        reload=get_live,
+        context=lambda contact: {"contact": contact},
+    )
 
 
 @bp.route("/<id:contact_id>/delete", methods=["POST"])

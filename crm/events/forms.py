@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange
 
 from crm.events.models import Attendance, Host, Registration
-from crm.forms import StrictIntegerField, VersionField, enum_choices, text_field
+from crm.forms import EditForm, StrictIntegerField, enum_choices, text_field
 from crm.organizations.forms import find_organizations
 
 MAX_DAYS = 14  # the grid of a longer "event" would be a programme, not a B2B event
@@ -32,7 +32,7 @@ def picked_organization(field):
     return found[0]
 
 
-class EventForm(FlaskForm):
+class EventForm(EditForm):
     name = text_field(_l("Name"), 200, required=True)
     country = SelectField(_l("Country"), validators=[InputRequired()])
     city = text_field(_l("City"), 120, required=True)
@@ -54,7 +54,6 @@ class EventForm(FlaskForm):
     tables = StrictIntegerField(
         _l("Number of tables"), default=10, validators=[InputRequired(), NumberRange(1, 200)]
     )
-    version = VersionField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -98,7 +97,7 @@ class EventForm(FlaskForm):
         }
 
 
-class ParticipantForm(FlaskForm):
+class ParticipantForm(EditForm):
     status = SelectField(_l("Registration"), validators=[InputRequired()])
     offers = text_field(
         _l("Offers at this event"),

@@ -8,7 +8,7 @@ from crm.clock import now_utc
 from crm.database import LabelledEnum, enum_column
 from crm.extensions import db
 from crm.organizations.models import Organization
-from crm.records import Record
+from crm.records import Record, Versioned
 
 
 class Host(LabelledEnum):
@@ -118,7 +118,7 @@ class Event(Record, db.Model):
         return self.country.timezone
 
 
-class Participant(db.Model):
+class Participant(Versioned, db.Model):
     """An organization taking part in an event, and what it offers and seeks there."""
 
     __tablename__ = "b2b_participants"

@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from crm.authorization import can_edit, require_edit
+from crm.editing import edit_record, one_click, who_was_first
 from crm.events import services
 from crm.events.blueprint import bp, event_participants, get_event, get_participant, get_request
 from crm.events.forms import AddParticipantForm, ParticipantForm, RequestForm, StatusForm
@@ -38,18 +39,25 @@ def add_participant(event_id):
     )
 
 
+def participants_url(participant):
+    return url_for("events.detail", event_id=participant.event_id, _anchor="participants")
+
+
 @bp.route("/participants/<id:participant_id>/edit", methods=["GET", "POST"])
 def edit_participant(participant_id):
     participant = get_participant(participant_id)
     require_edit(participant.event)
-    form = ParticipantForm(obj=participant)
-    if form.validate_on_submit():
-        services.update_participant(participant, form.values(), actor=current_user)
-        db.session.commit()
-        flash(_("Participation saved."), "success")
-        return redirect(url_for("events.detail", event_id=participant.event_id) + "#participants")
-    return render_template(
-        "events/participant_form.html", form=form, event=participant.event, participant=participant
+    return edit_record(
+        participant,
+        build_form=lambda participant, **kwargs: ParticipantForm(obj=participant, **kwargs),
+        save=lambda participant, form: services.update_participant(
+            participant, form.values(), actor=current_user
+        ),
+        template="events/participant_form.html",
+        done=participants_url,
+        saved=lambda participant: _("Participation saved."),
+        reload=get_participant,
+        context=lambda participant: {"event": participant.event, "participant": participant},
     )
 
 
@@ -60,9 +68,17 @@ def set_status(participant_id):
     form = StatusForm()
     if form.validate_on_submit():
         status = Registration(form.status.data)
-        services.update_participant(participant, {"status": status}, actor=current_user)
-        db.session.commit()
-        flash(_("%(name)s: %(status)s.", name=str(participant), status=status.label), "success")
+        changed, _changes, participant = one_click(
+            participant,
+            lambda p: services.update_participant(p, {"status": status}, actor=current_user),
+            get_participant,
+        )
+        if changed:
+            message = _("%(name)s: %(status)s.", name=str(participant), status=status.label)
+            flash(message, "success")
+        else:
+            message = _("%(name)s was changed meanwhile.", name=str(participant))
+            flash(f"{message} {who_was_first(participant)}", "warning")
     else:
         flash(_("Choose a registration status."), "danger")
     return redirect(url_for("events.detail", event_id=participant.event_id) + "#participants")

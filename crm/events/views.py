@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from crm.authorization import can_edit, require_edit
+from crm.editing import Refused, edit_record
 from crm.events import participant_views, schedule_views, services
 from crm.events.blueprint import bp, event_participants, get_event
 from crm.events.forms import EventForm, StatusForm
@@ -22,7 +23,6 @@ from crm.events.wording import refusal
 from crm.extensions import db
 from crm.listing import paginate
 from crm.organizations.forms import find_organizations, organization_label
-from crm.records import EditConflict, check_version
 from crm.timezones import local_today
 from crm.trash.views import trash_and_redirect
 
@@ -105,33 +105,32 @@ def create():
     return render_template("events/form.html", form=form, event=None)
 
 
+def event_form(event, **kwargs):
+    organizer = organization_label(event.organizer) if event.organizer else ""
+    return EventForm(obj=event, data={"organizer_name": organizer}, **kwargs)
+
+
+def save_event(event, form):
+    try:
+        services.update_event(event, form.values(), actor=current_user)
+    except services.Refused as error:
+        raise Refused(refusal(error)) from error
+
+
 @bp.route("/<id:event_id>/edit", methods=["GET", "POST"])
 def edit(event_id):
     event = get_event(event_id)
     require_edit(event)
-    form = EventForm(obj=event)
-    if request.method == "GET":
-        form.organizer_name.data = organization_label(event.organizer) if event.organizer else ""
-        form.version.data = event.version
-    if form.validate_on_submit():
-        try:
-            check_version(event, form.version.data)
-            services.update_event(event, form.values(), actor=current_user)
-            db.session.commit()
-        except EditConflict:
-            db.session.rollback()
-            event = get_event(event_id)
-            form.version.data = event.version
-            theirs = {name: getattr(event, name) for name in ("name", "city", "start_date",
-                      "end_date", "slot_minutes", "tables")}  # fmt: skip
-            return render_template("events/form.html", form=form, event=event, conflict=theirs), 409
-        except services.Refused as error:
-            db.session.rollback()
-            flash(refusal(error), "danger")
-            return render_template("events/form.html", form=form, event=get_event(event_id))
-        flash(_("Event saved."), "success")
-        return redirect(url_for("events.detail", event_id=event.id))
-    return render_template("events/form.html", form=form, event=event)
+    return edit_record(
+        event,
+        build_form=event_form,
+        save=save_event,
+        template="events/form.html",
+        done=lambda event: url_for("events.detail", event_id=event.id),
+        saved=lambda event: _("Event saved."),
+        reload=get_event,
+        context=lambda event: {"event": event},
+    )
 
 
 @bp.route("/<id:event_id>/delete", methods=["POST"])

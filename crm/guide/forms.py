@@ -1,15 +1,14 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import ValidationError
 
 from crm.extensions import db
-from crm.forms import VersionField, text_field
+from crm.forms import EditForm, text_field
 from crm.guide.models import GuidePage
 
 
-class PageForm(FlaskForm):
+class PageForm(EditForm):
     title = text_field(_l("Title"), 200, required=True)
     slug = text_field(
         _l("Address"),
@@ -25,7 +24,6 @@ class PageForm(FlaskForm):
             "Markdown: **bold**, *italic*, lists with -, ## headings, [links](https://…)."
         ),
     )
-    version = VersionField()
 
     def __init__(self, *args, page=None, **kwargs):
         super().__init__(*args, **kwargs)

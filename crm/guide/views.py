@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -6,11 +6,12 @@ from sqlalchemy.orm import selectinload
 
 from crm.audit.services import diff, record
 from crm.authorization import can_edit
+from crm.editing import edit_record
 from crm.extensions import db
 from crm.guide.forms import PageForm
 from crm.guide.models import GuidePage
 from crm.guide.rendering import render
-from crm.records import EditConflict, check_version
+from crm.records import live_or_404
 from crm.trash.views import trash_and_redirect
 
 bp = Blueprint("guide", __name__, url_prefix="/guide")
@@ -74,22 +75,16 @@ def new():
 @bp.route("/<slug>/edit", methods=["GET", "POST"])
 def edit(slug):
     page = get_live(slug)
-    form = PageForm(obj=page, page=page)
-    if form.validate_on_submit():
-        try:
-            check_version(page, form.version.data)
-            page = save(page, form)
-            db.session.commit()
-        except EditConflict:
-            db.session.rollback()
-            form.version.data = get_live(slug).version
-            flash(_("Someone else saved this page meanwhile; check it and save again."), "danger")
-            return render_template("guide/form.html", form=form, page=page), 409
-        flash(_("Page saved."), "success")
-        return redirect(url_for("guide.page", slug=page.slug))
-    if request.method == "GET":
-        form.version.data = page.version
-    return render_template("guide/form.html", form=form, page=page)
+    return edit_record(
+        page,
+        build_form=lambda page, **kwargs: PageForm(obj=page, page=page, **kwargs),
+        save=save,
+        template="guide/form.html",
+        done=lambda page: url_for("guide.page", slug=page.slug),
+        saved=lambda page: _("Page saved."),
+        reload=lambda page_id: live_or_404(GuidePage, page_id),
+        context=lambda page: {"page": page},
+    )
 
 
 @bp.route("/<slug>/delete", methods=["POST"])

@@ -11,6 +11,7 @@ from crm.accounts.models import User
 from crm.actions.models import Action
 from crm.authorization import can_edit, require_edit
 from crm.clock import now_utc
+from crm.editing import one_click, who_was_first
 from crm.extensions import db
 from crm.matching import services
 from crm.matching.models import PIPELINE, STUCK_DAYS, Match, Stage, StageChange
@@ -166,11 +167,16 @@ def move(match_id):
         abort(400)
     reason = (request.form.get("reason") or "").strip()[:300] or None
     try:
-        services.move(match, stage, actor=current_user, reason=reason)
+        moved, _none, match = one_click(
+            match, lambda m: services.move(m, stage, actor=current_user, reason=reason), get_live
+        )
     except services.StageRefused:
         db.session.rollback()
         flash(_("Say why: going back a stage or closing a match needs a reason."), "danger")
-        return redirect(url_for("matching.detail", match_id=match.id))
-    db.session.commit()
-    flash(_("The match is now at “%(stage)s”.", stage=stage.label), "success")
+        return redirect(url_for("matching.detail", match_id=match_id))
+    if moved:
+        flash(_("The match is now at “%(stage)s”.", stage=stage.label), "success")
+    else:
+        message = _("The match is at “%(stage)s”.", stage=match.stage.label)
+        flash(f"{message} {who_was_first(match)}", "warning")
     return redirect(url_for("matching.detail", match_id=match.id))

@@ -2,7 +2,6 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import DateField, FieldList, FormField, SelectField, SelectMultipleField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.form import Form
@@ -13,9 +12,9 @@ from crm.contacts.models import Contact
 from crm.converters import MAX_ID
 from crm.extensions import db
 from crm.forms import (
+    EditForm,
     MultiCheckboxField,
     StrictIntegerField,
-    VersionField,
     active_user_choices,
     enum_choices,
     text_field,
@@ -47,7 +46,7 @@ class NextActionRow(Form):
         return valid
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(EditForm):
     kind = SelectField(_l("Kind"), validators=[InputRequired()])
     title = text_field(_l("Subject"), 200, required=True)
     date = DateField(_l("Date"), validators=[InputRequired()])
@@ -70,7 +69,6 @@ class MeetingForm(FlaskForm):
     summary = text_field(_l("Summary"), 20000, multiline=True)
     outcomes = text_field(_l("Outcomes"), 20000, multiline=True)
     actions = FieldList(FormField(NextActionRow), min_entries=2, max_entries=5)
-    version = VersionField()
 
     def __init__(self, *args, zone="UTC", **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,6 +11,7 @@ from crm.actions.models import Action, Status
 from crm.actions.services import set_status
 from crm.authorization import can_edit, require_edit
 from crm.clock import now_utc
+from crm.editing import edit_record
 from crm.exports import export_list
 from crm.extensions import db
 from crm.listing import choice_arg, int_arg, paginate, query_args
@@ -19,7 +20,7 @@ from crm.meetings import services
 from crm.meetings.forms import MeetingForm, contact_choices
 from crm.meetings.models import Meeting, MeetingKind, meeting_organizations
 from crm.organizations.models import Organization, Region
-from crm.records import EditConflict, check_version, live_or_404
+from crm.records import live_or_404
 from crm.search.text import like_pattern
 from crm.timezones import local_today
 from crm.trash.views import trash_and_redirect
@@ -175,37 +176,30 @@ def action_to_close(action_id):
     return action
 
 
+def meeting_form(meeting, **kwargs):
+    zone = current_user.timezone
+    return MeetingForm(obj=meeting, zone=zone, data=local_fields(meeting, zone), **kwargs)
+
+
+def save_meeting(meeting, form):
+    services.update_meeting(meeting, form.values(), actor=current_user)
+    services.add_next_actions(meeting, form.new_actions(), actor=current_user)
+
+
 @bp.route("/<id:meeting_id>/edit", methods=["GET", "POST"])
 def edit(meeting_id):
     meeting = get_live(meeting_id)
     require_edit(meeting)
-    form = MeetingForm(
-        obj=meeting, zone=current_user.timezone, data=local_fields(meeting, current_user.timezone)
+    return edit_record(
+        meeting,
+        build_form=meeting_form,
+        save=save_meeting,
+        template="meetings/form.html",
+        done=lambda meeting: url_for("meetings.detail", meeting_id=meeting.id),
+        saved=lambda meeting: _("Meeting saved."),
+        reload=get_live,
+        context=lambda meeting: {"meeting": meeting},
     )
-    if form.validate_on_submit():
-        try:
-            check_version(meeting, form.version.data)
-            services.update_meeting(meeting, form.values(), actor=current_user)
-            services.add_next_actions(meeting, form.new_actions(), actor=current_user)
-            db.session.commit()
-        except EditConflict:
-            db.session.rollback()
-            meeting = get_live(meeting_id)
-            theirs = {
-                "title": meeting.title,
-                "location": meeting.location,
-                "summary": meeting.summary,
-                "outcomes": meeting.outcomes,
-            }
-            form.version.data = meeting.version
-            return render_template(
-                "meetings/form.html", form=form, meeting=meeting, conflict=theirs
-            ), 409
-        flash(_("Meeting saved."), "success")
-        return redirect(url_for("meetings.detail", meeting_id=meeting.id))
-    if request.method == "GET":
-        form.version.data = meeting.version
-    return render_template("meetings/form.html", form=form, meeting=meeting)
 
 
 @bp.route("/contact-options")

@@ -10,10 +10,10 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from crm.extensions import db
 from crm.forms import (
     CommaListField,
+    EditForm,
     MultiCheckboxField,
     PlainText,
     StrictIntegerField,
-    VersionField,
     active_user_choices,
     country_choices,
     enum_choices,
@@ -36,7 +36,7 @@ WORKING_LANGUAGES = [
 ]
 
 
-class OrganizationForm(FlaskForm):
+class OrganizationForm(EditForm):
     """What a point of contact may set: everything but the owner (SEC-6)."""
 
     name = text_field(_l("Name (Latin script)"), 200, required=True)
@@ -73,7 +73,6 @@ class OrganizationForm(FlaskForm):
         multiline=True,
         description=_l("What they look for in a partner."),
     )
-    version = VersionField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,6 +96,7 @@ class OrganizationForm(FlaskForm):
         data["size"] = Size(data["size"]) if data["size"] else None
         data.pop("csrf_token", None)
         data.pop("version")
+        data.pop("loaded")
         return data
 
 

@@ -10,6 +10,7 @@ from crm.actions.models import Action, Status
 from crm.authorization import can_edit, require_edit
 from crm.clock import now_utc
 from crm.contacts.models import Contact
+from crm.editing import edit_record
 from crm.exports import export_list
 from crm.extensions import db
 from crm.listing import choice_arg, int_arg, paginate, query_args, sort_arg
@@ -30,7 +31,7 @@ from crm.organizations.models import (
     Sector,
     organization_sectors,
 )
-from crm.records import EditConflict, check_version, live_or_404
+from crm.records import live_or_404
 from crm.search.text import like_pattern
 from crm.timeline import timeline
 from crm.timezones import local_today
@@ -182,37 +183,27 @@ def create():
     return render_template("organizations/form.html", form=form, org=None)
 
 
+def organization_form(org, **kwargs):
+    return form_class()(obj=org, data={"sector_ids": [s.id for s in org.sectors]}, **kwargs)
+
+
+def load_for_edit(organization_id):
+    return get_live(organization_id, selectinload(Organization.sectors))
+
+
 @bp.route("/<id:organization_id>/edit", methods=["GET", "POST"])
 def edit(organization_id):
-    org = get_live(organization_id, selectinload(Organization.sectors))
+    org = load_for_edit(organization_id)
     require_edit(org)
-    form = form_class()(obj=org, data={"sector_ids": [s.id for s in org.sectors]})
-    if form.validate_on_submit():
-        try:
-            check_version(org, form.version.data)
-            services.update_organization(org, form.values(), actor=current_user)
-            db.session.commit()
-        except EditConflict:
-            db.session.rollback()
-            return conflict(org, form)
-        flash(_("Organization %(name)s saved.", name=org.name), "success")
-        return redirect(url_for("organizations.detail", organization_id=org.id))
-    if request.method == "GET":
-        form.version.data = org.version
-    return render_template("organizations/form.html", form=form, org=org)
-
-
-def conflict(org, form):
-    """The second person to save sees both versions; nothing is overwritten (DATA-1)."""
-    org = get_live(org.id, selectinload(Organization.sectors))
-    theirs = {name: getattr(org, name, None) for name in form.values()}
-    theirs["sector_ids"] = [s.id for s in org.sectors]
-    form.version.data = org.version
-    return (
-        render_template(
-            "organizations/form.html", form=form, org=org, conflict=theirs, fields=form._fields
-        ),
-        409,
+    return edit_record(
+        org,
+        build_form=organization_form,
+        save=lambda org, form: services.update_organization(org, form.values(), actor=current_user),
+        template="organizations/form.html",
+        done=lambda org: url_for("organizations.detail", organization_id=org.id),
+        saved=lambda org: _("Organization %(name)s saved.", name=org.name),
+        reload=load_for_edit,
+        context=lambda org: {"org": org},
     )
 
 

@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import or_, select
 from wtforms import DateField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -7,9 +6,9 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from crm.extensions import db
 from crm.forms import (
+    EditForm,
     MultiCheckboxField,
     PlainText,
-    VersionField,
     enum_choices,
     http_url,
     optional_choices,
@@ -38,7 +37,7 @@ def organization_choices(condition):
     return [SelectChoice(i, f"{native} ({name})" if native else name) for i, name, native in rows]
 
 
-class AgreementForm(FlaskForm):
+class AgreementForm(EditForm):
     title = text_field(_l("Title"), 200, required=True)
     status = SelectField(_l("Status"), validators=[InputRequired()])
     signed_on = DateField(_l("Signed on"), validators=[Optional()])
@@ -53,7 +52,6 @@ class AgreementForm(FlaskForm):
         filters=[strip],
     )
     summary = text_field(_l("Summary"), 10000, multiline=True)
-    version = VersionField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,7 +83,7 @@ class AgreementForm(FlaskForm):
         }
 
 
-class StoryForm(FlaskForm):
+class StoryForm(EditForm):
     title = text_field(_l("Title"), 200, required=True)
     achievement = SelectField(_l("What was achieved"), validators=[InputRequired()])
     achieved_on = DateField(_l("Date"), validators=[InputRequired()])
@@ -97,7 +95,6 @@ class StoryForm(FlaskForm):
         description=_l("Leave empty to use the two organizations of the match."),
     )
     summary = text_field(_l("The story"), 20000, multiline=True)
-    version = VersionField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,12 +5,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from crm.authorization import can_edit, require_edit
+from crm.editing import edit_record
 from crm.events.models import Event
 from crm.extensions import db
 from crm.programme import services
 from crm.programme.forms import AgreementForm, StoryForm
 from crm.programme.models import Agreement, SuccessStory
-from crm.records import EditConflict, check_version, live_or_404
+from crm.records import live_or_404
 from crm.trash.views import trash_and_redirect
 from crm.visits.models import Visit
 
@@ -37,24 +38,25 @@ def story_url(item):
     return url_for("programme.story", story_id=item.id)
 
 
-def edit_page(item, form, save, template, detail_url):
-    """The shared edit flow: validate, check the version, save, or show the conflict."""
+def create_page(form, save, template, detail_url):
     if form.validate_on_submit():
-        try:
-            if item is not None:
-                check_version(item, form.version.data)
-            item = save(item, form.values(), actor=current_user)
-            db.session.commit()
-        except EditConflict:
-            db.session.rollback()
-            form.version.data = db.session.get(type(item), item.id).version
-            flash(_("Someone else saved this record meanwhile; check it and save again."), "danger")
-            return render_template(template, form=form, item=item), 409
+        item = save(None, form.values(), actor=current_user)
+        db.session.commit()
         flash(_("Saved."), "success")
         return redirect(detail_url(item))
-    if item is not None and request.method == "GET":
-        form.version.data = item.version
-    return render_template(template, form=form, item=item)
+    return render_template(template, form=form, item=None)
+
+
+def edit_page(item, build_form, save, template, detail_url, reload):
+    return edit_record(
+        item,
+        build_form=build_form,
+        save=lambda item, form: save(item, form.values(), actor=current_user),
+        template=template,
+        done=detail_url,
+        reload=reload,
+        context=lambda item: {"item": item},
+    )
 
 
 @bp.route("/agreements/")
@@ -96,26 +98,28 @@ def agreement(agreement_id):
 
 @bp.route("/agreements/new", methods=["GET", "POST"])
 def new_agreement():
-    return edit_page(
-        None, AgreementForm(), services.save_agreement, "programme/agreement_form.html",
-        agreement_url,
-    )  # fmt: skip
+    return create_page(
+        AgreementForm(), services.save_agreement, "programme/agreement_form.html", agreement_url
+    )
+
+
+def load_agreement(agreement_id):
+    return live_or_404(Agreement, agreement_id, *AGREEMENT_LOADED)
+
+
+def agreement_form(item, **kwargs):
+    parties, sectors = [o.id for o in item.parties], [s.id for s in item.sectors]
+    return AgreementForm(obj=item, data={"party_ids": parties, "sector_ids": sectors}, **kwargs)
 
 
 @bp.route("/agreements/<id:agreement_id>/edit", methods=["GET", "POST"])
 def edit_agreement(agreement_id):
-    item = live_or_404(Agreement, agreement_id, *AGREEMENT_LOADED)
+    item = load_agreement(agreement_id)
     require_edit(item)
-    form = AgreementForm(
-        obj=item,
-        data={
-            "party_ids": [o.id for o in item.parties],
-            "sector_ids": [s.id for s in item.sectors],
-        },
-    )
     return edit_page(
-        item, form, services.save_agreement, "programme/agreement_form.html", agreement_url
-    )
+        item, agreement_form, services.save_agreement, "programme/agreement_form.html",
+        agreement_url, load_agreement,
+    )  # fmt: skip
 
 
 @bp.route("/agreements/<id:agreement_id>/delete", methods=["POST"])
@@ -148,15 +152,25 @@ def story(story_id):
 @bp.route("/stories/new", methods=["GET", "POST"])
 def new_story():
     form = StoryForm(data={"match_id": request.args.get("match_id", "")})
-    return edit_page(None, form, services.save_story, "programme/story_form.html", story_url)
+    return create_page(form, services.save_story, "programme/story_form.html", story_url)
+
+
+def load_story(story_id):
+    return live_or_404(SuccessStory, story_id, *STORY_LOADED)
+
+
+def story_form(item, **kwargs):
+    organizations = [o.id for o in item.organizations]
+    return StoryForm(obj=item, data={"organization_ids": organizations}, **kwargs)
 
 
 @bp.route("/stories/<id:story_id>/edit", methods=["GET", "POST"])
 def edit_story(story_id):
-    item = live_or_404(SuccessStory, story_id, *STORY_LOADED)
+    item = load_story(story_id)
     require_edit(item)
-    form = StoryForm(obj=item, data={"organization_ids": [o.id for o in item.organizations]})
-    return edit_page(item, form, services.save_story, "programme/story_form.html", story_url)
+    return edit_page(
+        item, story_form, services.save_story, "programme/story_form.html", story_url, load_story
+    )
 
 
 @bp.route("/stories/<id:story_id>/delete", methods=["POST"])

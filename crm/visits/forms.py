@@ -1,6 +1,5 @@
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, SelectMultipleField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, ValidationError
@@ -9,9 +8,9 @@ from crm.contacts.models import Contact
 from crm.converters import MAX_ID
 from crm.extensions import db
 from crm.forms import (
+    EditForm,
     MultiCheckboxField,
     StrictIntegerField,
-    VersionField,
     active_user_choices,
     enum_choices,
     text_field,
@@ -44,7 +43,7 @@ def contact_choices(organization_ids):
     return [SelectChoice(c.id, f"{c.display_name} — {org}") for c, org in rows]
 
 
-class VisitForm(FlaskForm):
+class VisitForm(EditForm):
     direction = SelectField(_l("Direction"), validators=[InputRequired()])
     title = text_field(_l("Delegation"), 200, required=True)
     start_date = DateField(_l("First day"), validators=[InputRequired()])
@@ -56,7 +55,6 @@ class VisitForm(FlaskForm):
     user_ids = SelectMultipleField(_l("Our people in the delegation"), coerce=int)
     contact_ids = MultiCheckboxField(_l("Their people taking part"), coerce=int)
     outcomes = text_field(_l("Outcomes"), 20000, multiline=True)
-    version = VersionField()
 
     def __init__(self, *args, host_ids=(), stop_days=(), **kwargs):
         """``host_ids``: the stops' hosts, whose people may take part too; ``stop_days``: the
@@ -101,7 +99,7 @@ class VisitForm(FlaskForm):
         }
 
 
-class StopForm(FlaskForm):
+class StopForm(EditForm):
     """A stop, its local date and time entered where the delegation will be (``zone``)."""
 
     date = DateField(_l("Date"), validators=[InputRequired()])

@@ -9,7 +9,7 @@ from crm.database import LabelledEnum, enum_column
 from crm.extensions import db
 from crm.meetings.models import Meeting
 from crm.organizations.models import Organization
-from crm.records import Record
+from crm.records import Record, Versioned
 
 
 class Direction(LabelledEnum):
@@ -90,7 +90,7 @@ class Visit(Record, db.Model):
         return self.direction.timezone
 
 
-class VisitStop(db.Model):
+class VisitStop(Versioned, db.Model):
     """One stop of the itinerary; once it has happened it can become a logged meeting."""
 
     __tablename__ = "visit_stops"

@@ -10,9 +10,10 @@ from sqlalchemy.orm import selectinload
 from crm.actions.models import Action, Status
 from crm.authorization import can_edit, require_edit
 from crm.contacts.models import Contact
+from crm.editing import edit_record
 from crm.extensions import db
 from crm.listing import choice_arg, int_arg, paginate, query_args
-from crm.records import EditConflict, check_version, live_or_404
+from crm.records import live_or_404
 from crm.timezones import local_today
 from crm.trash.views import trash_and_redirect
 from crm.visits import services
@@ -157,30 +158,24 @@ def visit_form(visit, **kwargs):
     )
 
 
+def load_for_edit(visit_id):
+    return get_live(visit_id, *PEOPLE, selectinload(Visit.stops))
+
+
 @bp.route("/<id:visit_id>/edit", methods=["GET", "POST"])
 def edit(visit_id):
-    visit = get_live(visit_id, *PEOPLE, selectinload(Visit.stops))
+    visit = load_for_edit(visit_id)
     require_edit(visit)
-    form = visit_form(visit)
-    if form.validate_on_submit():
-        try:
-            check_version(visit, form.version.data)
-            services.update_visit(visit, form.values(), actor=current_user)
-            db.session.commit()
-        except EditConflict:
-            db.session.rollback()
-            visit = get_live(visit_id)
-            theirs = {
-                name: getattr(visit, name)
-                for name in ("title", "start_date", "end_date", "description", "outcomes")
-            }
-            form.version.data = visit.version
-            return render_template("visits/form.html", form=form, visit=visit, conflict=theirs), 409
-        flash(_("Visit saved."), "success")
-        return redirect(url_for("visits.detail", visit_id=visit.id))
-    if request.method == "GET":
-        form.version.data = visit.version
-    return render_template("visits/form.html", form=form, visit=visit)
+    return edit_record(
+        visit,
+        build_form=visit_form,
+        save=lambda visit, form: services.update_visit(visit, form.values(), actor=current_user),
+        template="visits/form.html",
+        done=lambda visit: url_for("visits.detail", visit_id=visit.id),
+        saved=lambda visit: _("Visit saved."),
+        reload=load_for_edit,
+        context=lambda visit: {"visit": visit},
+    )
 
 
 @bp.route("/<id:visit_id>/delete", methods=["POST"])
@@ -208,27 +203,30 @@ def add_stop(visit_id):
     return render_template("visits/stop_form.html", form=form, visit=visit, stop=None)
 
 
+def stop_edit_form(stop, **kwargs):
+    local = stop.starts_at.astimezone(ZoneInfo(stop.visit.zone))
+    data = {"date": local.date(), "time": local.time().replace(tzinfo=None)}
+    return stop_form(stop.visit, obj=stop, data={**data, "occurrence": str(local.fold)}, **kwargs)
+
+
+def stop_url(stop):
+    return url_for("visits.detail", visit_id=stop.visit_id, _anchor=f"stop-{stop.id}")
+
+
 @bp.route("/stops/<id:stop_id>/edit", methods=["GET", "POST"])
 def edit_stop(stop_id):
     stop = get_stop(stop_id)
-    visit = stop.visit
-    require_edit(visit)
-    local = stop.starts_at.astimezone(ZoneInfo(visit.zone))
-    form = stop_form(
-        visit,
-        obj=stop,
-        data={
-            "date": local.date(),
-            "time": local.time().replace(tzinfo=None),
-            "occurrence": str(local.fold),
-        },
+    require_edit(stop.visit)
+    return edit_record(
+        stop,
+        build_form=stop_edit_form,
+        save=lambda stop, form: services.update_stop(stop, form.values(), actor=current_user),
+        template="visits/stop_form.html",
+        done=stop_url,
+        saved=lambda stop: _("Stop saved."),
+        reload=get_stop,
+        context=lambda stop: {"visit": stop.visit, "stop": stop},
     )
-    if form.validate_on_submit():
-        services.update_stop(stop, form.values(), actor=current_user)
-        db.session.commit()
-        flash(_("Stop saved."), "success")
-        return redirect(url_for("visits.detail", visit_id=visit.id, _anchor=f"stop-{stop.id}"))
-    return render_template("visits/stop_form.html", form=form, visit=visit, stop=stop)
 
 
 @bp.route("/stops/<id:stop_id>/delete", methods=["POST"])

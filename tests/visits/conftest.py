@@ -46,6 +46,7 @@ def stop_form(host, **changes):
         "host_organization_id": str(host),
         "place": "Tsu, prefectural office",
         "purpose": "Courtesy call on the governor",
+        "version": "1",
     }
     data.update(changes)
     return data
