@@ -115,7 +115,12 @@ def test_the_organizer_sets_registration_status_and_offers(app, client, login, b
     client.post(f"/events/participants/{first}/status", data={"status": "attended"})
     client.post(
         f"/events/participants/{first}/edit",
-        data={"status": "no_show", "offers": "Gear hobbing", "seeks": "Tier-1 buyers", "version": "2"},
+        data={
+            "status": "no_show",
+            "offers": "Gear hobbing",
+            "seeks": "Tier-1 buyers",
+            "version": "2",
+        },
     )
     with app.app_context():
         participant = db.session.get(Participant, first)
