@@ -17,6 +17,8 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+DEFAULT_BUSY_TIMEOUT_MS = 5000  # DATA-3's floor, for a connection made outside any app
+
 
 class UTCDateTime(TypeDecorator):
     """An aware UTC datetime on every backend (SQLite keeps no offset, so we restore it)."""
@@ -54,7 +56,8 @@ def _configure_sqlite(dbapi_connection, connection_record):
     """
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
-    timeout = current_app.config["SQLITE_BUSY_TIMEOUT"] if has_app_context() else 5000
+    settings = current_app.config if has_app_context() else {}
+    timeout = settings.get("SQLITE_BUSY_TIMEOUT", DEFAULT_BUSY_TIMEOUT_MS)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")

@@ -83,6 +83,11 @@ def assert_try_again_page(response, message):
     return html
 
 
+def test_the_busy_timeout_comes_from_the_settings(app):
+    with app.app_context():
+        assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 200
+
+
 def test_a_save_while_the_database_is_locked_answers_503_and_saves_nothing(
     app, client, login, database_file, caplog
 ):
