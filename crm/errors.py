@@ -121,7 +121,9 @@ def render_database_unavailable(error):
 def treat_as_signed_out_if_unknown():
     """The page and the security headers read current_user: unloadable, it is nobody."""
     try:
-        current_user.is_authenticated  # noqa: B018 - loads the user once for the request
+        # Loads the user, or reloads it: the rollback expired what was loaded.
+        if current_user.is_authenticated:
+            current_user.role  # noqa: B018
     except DBAPIError:
         db.session.rollback()
         current_app.login_manager._update_request_context_with_user()

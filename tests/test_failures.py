@@ -7,20 +7,23 @@ its own, and its tests run once per run.
 """
 
 import logging
+import os
 import sqlite3
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.exc import OperationalError
 
 from crm import create_app
+from crm.accounts.models import Role, User
+from crm.accounts.passwords import hash_password
 from crm.actions.models import Action, Status
 from crm.audit.models import AuditEvent
 from crm.errors import database_unavailable
 from crm.extensions import db, limiter
 from crm.organizations.models import Organization
-from tests.conftest import free_port, sign_in
+from tests.conftest import BACKENDS, PASSWORD, free_port, scratch_database, sign_in
 from tests.organizations.conftest import org_form
 
 NOTHING_SAVED = "busy or out of reach, so nothing was saved. Please try again in a moment."
@@ -154,6 +157,75 @@ def test_an_unreachable_database_answers_503_to_a_signed_in_page_view(
 def test_signing_in_while_the_database_is_unreachable_answers_503(unreachable_app):
     response = sign_in(unreachable_app.test_client(), "ane@zubia.example")
     assert_try_again_page(response, NOTHING_SAVED)
+
+
+@pytest.fixture(params=[backend for backend in BACKENDS if backend == "postgresql"])
+def postgresql_app(request, tmp_path):
+    """An app on a PostgreSQL database of its own, which the test may close to connections."""
+    with scratch_database(os.environ["TEST_DATABASE_URL"], "failures") as url:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": str(tmp_path / "pg")})
+        with app.app_context():
+            db.create_all()
+        yield app
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        limiter.reset()
+
+
+@contextmanager
+def server_going_away_before(app, statement_start):
+    """PostgreSQL ends the request's connection, and takes no new one, as the statement starts.
+
+    The user has been loaded by then: the page must still be built, for nobody.
+    """
+    server = create_engine(os.environ["TEST_DATABASE_URL"], isolation_level="AUTOCOMMIT")
+    with app.app_context():
+        engine, name = db.engine, db.engine.url.database
+
+    def go_away(connection, cursor, statement, *args):
+        if statement.startswith(statement_start):
+            pid = connection.connection.dbapi_connection.info.backend_pid
+            with server.connect() as admin:
+                admin.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
+                admin.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": pid})
+
+    event.listen(engine, "before_cursor_execute", go_away)
+    try:
+        yield
+    finally:
+        event.remove(engine, "before_cursor_execute", go_away)
+        with server.connect() as admin:
+            admin.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
+        server.dispose()
+
+
+def test_postgresql_going_away_during_a_save_answers_503(postgresql_app, caplog):
+    app = postgresql_app
+    with app.app_context():
+        db.session.add(
+            User(
+                role=Role.MANAGER,
+                email="miren@zubia.example",
+                name="Miren",
+                password_hash=hash_password(PASSWORD),
+            )
+        )
+        db.session.commit()
+    client = app.test_client()
+    assert sign_in(client, "miren@zubia.example").status_code == 302
+    with (
+        server_going_away_before(app, "INSERT INTO organizations"),
+        caplog.at_level(logging.WARNING, logger="crm"),
+    ):
+        response = client.post("/organizations/new", data=org_form())
+    html = assert_try_again_page(response, NOTHING_SAVED)
+    assert "Sign out" not in html
+    assert "AdminShutdown: terminating connection due to administrator command" in caplog.text
+
+    # Back up: the pool connects anew, and nothing of the failed save is there.
+    assert count(app, Organization) == 0
+    assert client.post("/organizations/new", data=org_form()).status_code == 302
 
 
 def test_a_mistake_in_sql_is_still_a_bug_not_a_busy_database(app):
