@@ -126,6 +126,7 @@ def treat_as_signed_out_if_unknown():
             current_user.role  # noqa: B018
     except DBAPIError:
         db.session.rollback()
+        # With no user given, Flask-Login keeps its anonymous user for the rest of the request.
         current_app.login_manager._update_request_context_with_user()
 
 
