@@ -4,6 +4,7 @@ import enum
 import sqlite3
 from datetime import UTC, datetime
 
+from flask import current_app, has_app_context
 from sqlalchemy import DateTime, Engine, Enum, MetaData, event
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
@@ -15,6 +16,8 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+DEFAULT_BUSY_TIMEOUT_MS = 5000  # DATA-3's floor, for a connection made outside any app
 
 
 class UTCDateTime(TypeDecorator):
@@ -46,13 +49,19 @@ class Model(DeclarativeBase):
 
 @event.listens_for(Engine, "connect")
 def _configure_sqlite(dbapi_connection, connection_record):
-    """Foreign keys on, WAL and a busy timeout for every SQLite connection (DATA-3)."""
+    """Foreign keys on, WAL and a busy timeout for every SQLite connection (DATA-3).
+
+    A pool connects inside the app context of the engine's app, which says how long a writer
+    waits for another's lock (``SQLITE_BUSY_TIMEOUT``) before the request answers 503.
+    """
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
+    settings = current_app.config if has_app_context() else {}
+    timeout = settings.get("SQLITE_BUSY_TIMEOUT", DEFAULT_BUSY_TIMEOUT_MS)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={int(timeout)}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 

@@ -9,6 +9,7 @@ carries a real name. The session remembers what it wrote and what it should dele
 - a file whose row is deleted for good is removed only after the commit.
 """
 
+import errno
 import hashlib
 import logging
 import os
@@ -51,28 +52,54 @@ def path_of(stored_name):
     return upload_folder() / relative_path(stored_name)
 
 
+class NotStored(Exception):
+    """The upload folder refused the file (full, read-only, not ours): an administrator's job."""
+
+
 def save(stream, session):
-    """Copy the binary ``stream`` into the upload folder under a new name; return what it is."""
+    """Copy the binary ``stream`` into the upload folder under a new name; return what it is.
+
+    Raises NotStored, leaving no file behind, when the folder cannot take it.
+    """
     name = uuid.uuid4().hex
     target = path_of(name)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    digest, size = hashlib.sha256(), 0
-    stream.seek(0)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
+    temporary = None
     try:
-        with os.fdopen(handle, "wb") as out:
-            for chunk in iter(lambda: stream.read(CHUNK), b""):
-                digest.update(chunk)
-                size += len(chunk)
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
+        digest, size = _copy(stream, handle)
         os.replace(temporary, target)
+    except OSError as error:
+        _discard(temporary)
+        path = error.filename or temporary or target.parent  # a failed write names no file
+        code = errno.errorcode.get(error.errno, error.errno)
+        log.error("could not store an attachment at %s: %s (%s)", path, code, error.strerror)
+        raise NotStored(path) from error
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        _discard(temporary)
         raise
     _pending(session)["written"].append(target)
     return Stored(name, size, digest.hexdigest())
+
+
+def _copy(stream, handle):
+    """Write ``stream`` to the open file ``handle`` and onto the disk; its digest and size."""
+    digest, size = hashlib.sha256(), 0
+    stream.seek(0)
+    with os.fdopen(handle, "wb") as out:
+        for chunk in iter(lambda: stream.read(CHUNK), b""):
+            digest.update(chunk)
+            size += len(chunk)
+            out.write(chunk)
+        out.flush()
+        os.fsync(out.fileno())
+    return digest, size
+
+
+def _discard(temporary):
+    """Remove the half-written file, if there is one."""
+    if temporary:
+        Path(temporary).unlink(missing_ok=True)
 
 
 def remove_after_commit(stored_name, session):

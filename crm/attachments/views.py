@@ -57,20 +57,32 @@ def upload(**ids):
     parent = live_or_404(PARENTS[kind], record_id, *services.EDITORS[kind])
     require_edit(parent)
     form = AttachmentForm()
+    status = 200
     if form.validate_on_submit():
-        item = services.attach(
-            parent, form.file.data.stream, form.name, form.kind, actor=current_user
-        )
-        db.session.commit()
-        flash(_("%(name)s was attached.", name=item.original_name), "success")
-        return redirect(record_url(kind, parent.id))
-    return render_template(
+        try:
+            item = services.attach(
+                parent, form.file.data.stream, form.name, form.kind, actor=current_user
+            )
+        except storage.NotStored:  # the folder is full or read-only; the log says which
+            form.file.errors.append(
+                _(
+                    "The file could not be stored, so nothing was saved. "
+                    "Please tell an administrator."
+                )
+            )
+            status = 507  # Insufficient Storage: the server could not keep what was sent
+        else:
+            db.session.commit()
+            flash(_("%(name)s was attached.", name=item.original_name), "success")
+            return redirect(record_url(kind, parent.id))
+    page = render_template(
         "attachments/upload.html",
         form=form,
         parent=parent,
         back=record_url(kind, parent.id),
         action=upload_url(kind, parent.id),
     )
+    return page, status
 
 
 @bp.route("/attachments/<id:attachment_id>")
