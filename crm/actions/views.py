@@ -10,6 +10,7 @@ from crm.actions import services
 from crm.actions.forms import ActionForm
 from crm.actions.models import Action, Status
 from crm.authorization import require_edit
+from crm.deleting import trash_and_redirect
 from crm.exports import export_list
 from crm.extensions import db
 from crm.listing import choice_arg, int_arg, paginate, query_args, sort_arg
@@ -18,7 +19,6 @@ from crm.pipeline.filters import Filters, bucket_arg, bucket_clauses, filter_cho
 from crm.records import EditConflict, check_version, live_or_404
 from crm.security import safe_next
 from crm.timezones import local_today
-from crm.trash.views import trash_and_redirect
 
 bp = Blueprint("actions", __name__, url_prefix="/actions")
 

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from crm.authorization import can_edit, require_edit
+from crm.deleting import trash_and_redirect
 from crm.events import participant_views, schedule_views, services
 from crm.events.blueprint import bp, event_participants, get_event
 from crm.events.forms import EventForm, StatusForm
@@ -24,7 +25,6 @@ from crm.listing import paginate
 from crm.organizations.forms import find_organizations, organization_label
 from crm.records import EditConflict, check_version
 from crm.timezones import local_today
-from crm.trash.views import trash_and_redirect
 
 __all__ = ["bp", "participant_views", "schedule_views"]
 

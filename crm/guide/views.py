@@ -6,12 +6,12 @@ from sqlalchemy.orm import selectinload
 
 from crm.audit.services import diff, record
 from crm.authorization import can_edit
+from crm.deleting import trash_and_redirect
 from crm.extensions import db
 from crm.guide.forms import PageForm
 from crm.guide.models import GuidePage
 from crm.guide.rendering import render
 from crm.records import EditConflict, check_version
-from crm.trash.views import trash_and_redirect
 
 bp = Blueprint("guide", __name__, url_prefix="/guide")
 FIELDS = ("title", "slug", "body")
@@ -55,9 +55,7 @@ def save(page, form):
     page.updated_by_id = current_user.id
     db.session.add(page)
     db.session.flush()
-    record(
-        "create" if new else "update", "guide_page", page.id, actor=current_user, changes=changes
-    )
+    record("create" if new else "update", page, actor=current_user, changes=changes)
     return page
 
 

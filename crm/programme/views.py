@@ -5,13 +5,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from crm.authorization import can_edit, require_edit
+from crm.deleting import trash_and_redirect
 from crm.events.models import Event
 from crm.extensions import db
 from crm.programme import services
 from crm.programme.forms import AgreementForm, StoryForm
 from crm.programme.models import Agreement, SuccessStory
 from crm.records import EditConflict, check_version, live_or_404
-from crm.trash.views import trash_and_redirect
 from crm.visits.models import Visit
 
 bp = Blueprint("programme", __name__, url_prefix="/programme")
