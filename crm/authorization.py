@@ -170,6 +170,14 @@ def authorize():
     return None
 
 
+def may_reach(user, endpoint):
+    """Whether the matrix lets ``user`` reach ``endpoint`` (for links: the guard decides)."""
+    allowed = MATRIX.get(endpoint)
+    if allowed == PUBLIC:
+        return True
+    return user.is_authenticated and allowed is not None and user.role in allowed
+
+
 def forbid(reason):
     """Log an authorization failure and answer 403."""
     log_event("forbidden", user_id=getattr(current_user, "id", None), reason=reason)
