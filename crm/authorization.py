@@ -10,6 +10,7 @@ from flask import abort, current_app, request
 from flask_login import current_user
 
 from crm.accounts.models import Role
+from crm.kinds import kind_of
 from crm.security import log_event
 
 PUBLIC = "public"  # reachable without signing in
@@ -169,6 +170,14 @@ def authorize():
     return None
 
 
+def may_reach(user, endpoint):
+    """Whether the matrix lets ``user`` reach ``endpoint`` (for links: the guard decides)."""
+    allowed = MATRIX.get(endpoint)
+    if allowed == PUBLIC:
+        return True
+    return user.is_authenticated and allowed is not None and user.role in allowed
+
+
 def forbid(reason):
     """Log an authorization failure and answer 403."""
     log_event("forbidden", user_id=getattr(current_user, "id", None), reason=reason)
@@ -176,32 +185,10 @@ def forbid(reason):
 
 
 def editor_ids(record):
-    """The users who may edit ``record`` besides managers and admins.
-
-    An organization: its owner. A contact: its owner and its organization's owner. A meeting:
-    whoever logged it and our attendees. An action: its owner and whoever assigned it.
-    The relationships used here must be loaded by the view.
+    """The users who may edit ``record`` besides managers and admins, as its kind declares
+    (crm.kinds: by default its owner). The kind's ``editor_loads`` must be loaded by the view.
     """
-    from crm.actions.models import Action
-    from crm.contacts.models import Contact
-    from crm.events.models import MeetingRequest
-    from crm.matching.models import Match
-    from crm.meetings.models import Meeting
-    from crm.visits.models import Visit
-
-    if isinstance(record, Contact):
-        return {record.owner_id, record.organization.owner_id}
-    if isinstance(record, Meeting):
-        return {record.owner_id, *(user.id for user in record.attendees)}
-    if isinstance(record, Action):
-        return {record.owner_id, record.created_by_id}
-    if isinstance(record, Visit):
-        return {record.owner_id, *(user.id for user in record.users)}
-    if isinstance(record, MeetingRequest):  # the organizer, or whoever looks after the invitee
-        return {record.event.owner_id, record.requested.organization.owner_id}
-    if isinstance(record, Match):
-        return {record.owner_id, record.basque.owner_id, record.mie.owner_id}
-    return {record.owner_id}
+    return kind_of(record).editors(record)
 
 
 def can_edit(user, record):

@@ -155,13 +155,14 @@ def build(records, make_user, app):
         return org
 
     def trash_all(values, owner):
-        from crm.trash.services import KINDS, move_to_trash
+        from crm.kinds import kind_named
+        from crm.trash.services import move_to_trash
 
         with app.test_request_context():
             for name, value in values.items():
-                kind = name.removesuffix("_id")
-                if kind in KINDS:
-                    item = db.session.get(KINDS[kind], value)
+                kind = kind_named(name.removesuffix("_id"))
+                if kind and kind.trashable:
+                    item = db.session.get(kind.model, value)
                     if not item.is_deleted:
                         move_to_trash(item, actor=db.session.get(User, owner.id))
             db.session.commit()

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 from crm.contacts.models import Contact
 from crm.database import LabelledEnum, enum_column
 from crm.extensions import db
+from crm.kinds import Kind, register, waits_for_organization
 from crm.meetings.models import Meeting
 from crm.organizations.models import Organization
 from crm.records import Record
@@ -100,3 +101,17 @@ class Action(Record, db.Model):
     def listed(cls):
         """Loader options for an action shown in a list (its records, one query each)."""
         return (selectinload(cls.organization), selectinload(cls.contact), selectinload(cls.owner))
+
+
+register(
+    Kind(
+        name="action",
+        model=Action,
+        label=_l("Action"),
+        plural=_l("Actions"),
+        detail="actions.edit",  # an action has no page of its own
+        editors=lambda action: {action.owner_id, action.created_by_id},  # and who assigned it
+        restore_refusal=waits_for_organization,
+        order=40,
+    )
+)

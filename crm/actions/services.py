@@ -31,7 +31,7 @@ def create_action(data, *, actor):
     changes = diff(action, values, FIELDS)
     db.session.add(action)
     db.session.flush()
-    record("create", "action", action.id, actor=actor, changes=changes)
+    record("create", action, actor=actor, changes=changes)
     assignment_notice(action, actor=actor, now=now_utc())
     return action
 
@@ -40,7 +40,7 @@ def update_action(action, data, *, actor):
     changes = diff(action, data, [f for f in FIELDS if f in data])
     if changes:
         db.session.flush()
-        record("update", "action", action.id, actor=actor, changes=changes)
+        record("update", action, actor=actor, changes=changes)
         if "owner_id" in changes:
             assignment_notice(action, actor=actor, now=now_utc())
     return changes
@@ -62,9 +62,7 @@ def set_status(action, status, *, actor):
     old = action.status
     action.status = status
     action.completed_at = now_utc() if status is not Status.OPEN else None
-    record(
-        "update", "action", action.id, actor=actor, changes={"status": [old.value, status.value]}
-    )
+    record("update", action, actor=actor, changes={"status": [old.value, status.value]})
     if status is Status.DONE and action.repeat_every and action.repeat_unit:
         data = {f: getattr(action, f) for f in FIELDS}
         data["due_date"] = next_due(action.due_date, action.repeat_every, action.repeat_unit)

@@ -7,19 +7,20 @@ from sqlalchemy import case, func, select
 
 from crm import export_columns
 from crm.actions import services
+from crm.actions.filters import bucket_arg, bucket_clauses, filter_choices
 from crm.actions.forms import ActionForm
 from crm.actions.models import Action, Status
 from crm.authorization import require_edit
+from crm.deleting import trash_and_redirect
 from crm.editing import edit_record, one_click, who_was_first
 from crm.exports import export_list
 from crm.extensions import db
 from crm.listing import choice_arg, int_arg, paginate, query_args, sort_arg
 from crm.matching.services import linked_match
-from crm.pipeline.filters import Filters, bucket_arg, bucket_clauses, filter_choices
+from crm.organizations.filters import Filters
 from crm.records import live_or_404
 from crm.security import safe_next
 from crm.timezones import local_today
-from crm.trash.views import trash_and_redirect
 
 bp = Blueprint("actions", __name__, url_prefix="/actions")
 

@@ -1,28 +1,26 @@
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+import crm.meetings.models
+import crm.organizations.models
+import crm.programme.models
+import crm.visits.models  # noqa: F401 (the attachable kinds register with their models)
 from crm.extensions import db
-from crm.meetings.models import Meeting
-from crm.organizations.models import Organization
-from crm.programme.models import Agreement
+from crm.kinds import Kind, kind_named, kind_of, kinds, register, waits_for_organization
 from crm.records import Record
-from crm.visits.models import Visit
 
-# The records a file can be attached to, by the name used in URLs, the history and the trash.
-PARENTS = {
-    "organization": Organization,
-    "meeting": Meeting,
-    "visit": Visit,
-    "agreement": Agreement,
-}
-PARENT_KINDS = {model: kind for kind, model in PARENTS.items()}
+# The records a file can be attached to: one real foreign key column ``<kind>_id`` each.
+PARENTS = [kind.name for kind in kinds(attachable=True)]
 _ONE_PARENT = (
     " + ".join(f"CASE WHEN {kind}_id IS NULL THEN 0 ELSE 1 END" for kind in PARENTS) + " = 1"
 )
 
 
 def _parent_key(kind):
-    return mapped_column(ForeignKey(f"{PARENTS[kind].__tablename__}.id", ondelete="CASCADE"))
+    table = kind_named(kind).model.__tablename__
+    return mapped_column(ForeignKey(f"{table}.id", ondelete="CASCADE"))
 
 
 class Attachment(Record, db.Model):
@@ -60,12 +58,42 @@ class Attachment(Record, db.Model):
 
     @property
     def parent_kind(self):
-        return next(kind for kind in PARENTS if getattr(self, f"{kind}_id") is not None)
+        return next(
+            kind for kind in kinds(attachable=True) if getattr(self, kind.id_arg) is not None
+        )
 
     @property
     def parent_id(self):
-        return getattr(self, f"{self.parent_kind}_id")
+        return getattr(self, self.parent_kind.id_arg)
 
     def load_parent(self, *options):
         """The record this file is attached to (in the trash or not)."""
-        return db.session.get(PARENTS[self.parent_kind], self.parent_id, options=options)
+        return db.session.get(self.parent_kind.model, self.parent_id, options=options)
+
+
+def parent_column(parent):
+    """The column of attachments that points at records of ``parent``'s kind."""
+    return getattr(Attachment, kind_of(parent).id_arg)
+
+
+def _waits_for_parent(item):
+    """A file comes back after the record it is attached to."""
+    if (parent := item.load_parent()).is_deleted:
+        return _("Restore %(parent)s first: %(name)s is attached to it.", parent=parent, name=item)
+    return None
+
+
+register(
+    Kind(
+        name="attachment",
+        model=Attachment,
+        label=_l("Attachment"),
+        plural=_l("Attachments"),
+        detail="attachments.download",
+        # A file is edited through its record: whoever may edit the record.
+        editors=lambda item: kind_of(parent := item.load_parent()).editors(parent),
+        # a file goes with its record; one deleted alone comes here
+        restore_refusal=lambda item: waits_for_organization(item) or _waits_for_parent(item),
+        order=100,
+    )
+)

@@ -1,29 +1,19 @@
 """Attachment operations. They flush; the caller commits (and the files follow the commit)."""
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from crm.attachments import storage
-from crm.attachments.models import PARENT_KINDS, Attachment
+from crm.attachments.models import Attachment, parent_column
 from crm.audit.services import record
 from crm.extensions import db
-from crm.meetings.models import Meeting
+from crm.kinds import kind_of
 from crm.trash.services import move_to_trash
-from crm.visits.models import Visit
-
-# What crm.authorization.editor_ids reads on each kind of record.
-EDITORS = {
-    "organization": (),
-    "meeting": (selectinload(Meeting.attendees),),
-    "visit": (selectinload(Visit.users),),
-    "agreement": (),
-}
 
 
 def attach(parent, stream, name, kind, *, actor):
     """Store the file of ``stream`` as ``name`` (already cleaned) on ``parent``."""
     stored = storage.save(stream, db.session)
-    parent_kind = PARENT_KINDS[type(parent)]
     item = Attachment(
         stored_name=stored.name,
         original_name=name,
@@ -31,7 +21,7 @@ def attach(parent, stream, name, kind, *, actor):
         size=stored.size,
         sha256=stored.sha256,
         uploaded_by_id=actor.id,
-        **{f"{parent_kind}_id": parent.id},
+        **{kind_of(parent).id_arg: parent.id},
     )
     db.session.add(item)
     db.session.flush()
@@ -51,15 +41,14 @@ def _note(action, parent, actor, *, before, after):
         "file": [getattr(before, "original_name", None), getattr(after, "original_name", None)],
         "attachment_id": [getattr(before, "id", None), getattr(after, "id", None)],
     }
-    record(action, PARENT_KINDS[type(parent)], parent.id, actor=actor, changes=changes)
+    record(action, parent, actor=actor, changes=changes)
 
 
 def attachments_of(parent):
     """The live attachments of ``parent``, newest first, with their uploaders: one query."""
-    column = getattr(Attachment, f"{PARENT_KINDS[type(parent)]}_id")
     return db.session.scalars(
         select(Attachment)
-        .where(column == parent.id, Attachment.deleted_at.is_(None))
+        .where(parent_column(parent) == parent.id, Attachment.deleted_at.is_(None))
         .order_by(Attachment.created_at.desc(), Attachment.id.desc())
         .options(joinedload(Attachment.uploaded_by))
     ).all()
@@ -70,7 +59,7 @@ def live_attachment(attachment_id, *, with_editors=False):
     item = db.session.get(Attachment, attachment_id)
     if item is None or item.is_deleted:
         return None, None
-    parent = item.load_parent(*(EDITORS[item.parent_kind] if with_editors else ()))
+    parent = item.load_parent(*(item.parent_kind.editor_options() if with_editors else ()))
     if parent is None or parent.is_deleted:
         return None, None
     return item, parent

@@ -22,39 +22,29 @@ from flask_login import current_user
 from crm.attachments import services, storage
 from crm.attachments.detect import label_of
 from crm.attachments.forms import AttachmentForm
-from crm.attachments.models import PARENT_KINDS, PARENTS
 from crm.attachments.names import content_disposition
 from crm.authorization import require_edit
 from crm.extensions import db
 from crm.i18n import file_size
+from crm.kinds import kind_named, kind_of, kinds
 from crm.records import live_or_404
 
 bp = Blueprint("attachments", __name__)
 
-DETAIL = {
-    "organization": "organizations.detail",
-    "meeting": "meetings.detail",
-    "visit": "visits.detail",
-    "agreement": "programme.agreement",
-}
+
+def record_url(parent):
+    kind = kind_of(parent)
+    return url_for(kind.detail, **kind.url_args(parent), _anchor="attachments")
 
 
-def record_url(kind, record_id):
-    return url_for(DETAIL[kind], **{f"{kind}_id": record_id}, _anchor="attachments")
+def upload_url(parent):
+    return url_for("attachments.upload", **{kind_of(parent).id_arg: parent.id})
 
 
-def upload_url(kind, record_id):
-    return url_for("attachments.upload", **{f"{kind}_id": record_id})
-
-
-@bp.route("/organizations/<id:organization_id>/attachments", methods=["GET", "POST"])
-@bp.route("/meetings/<id:meeting_id>/attachments", methods=["GET", "POST"])
-@bp.route("/visits/<id:visit_id>/attachments", methods=["GET", "POST"])
-@bp.route("/programme/agreements/<id:agreement_id>/attachments", methods=["GET", "POST"])
 def upload(**ids):
     ((key, record_id),) = ids.items()
-    kind = key.removesuffix("_id")
-    parent = live_or_404(PARENTS[kind], record_id, *services.EDITORS[kind])
+    kind = kind_named(key.removesuffix("_id"))
+    parent = live_or_404(kind.model, record_id, *kind.editor_options())
     require_edit(parent)
     form = AttachmentForm()
     status = 200
@@ -74,15 +64,20 @@ def upload(**ids):
         else:
             db.session.commit()
             flash(_("%(name)s was attached.", name=item.original_name), "success")
-            return redirect(record_url(kind, parent.id))
+            return redirect(record_url(parent))
     page = render_template(
         "attachments/upload.html",
         form=form,
         parent=parent,
-        back=record_url(kind, parent.id),
-        action=upload_url(kind, parent.id),
+        back=record_url(parent),
+        action=upload_url(parent),
     )
     return page, status
+
+
+# One upload page under each attachable record's page: /organizations/<id>/attachments...
+for _kind in kinds(attachable=True):
+    bp.add_url_rule(f"{_kind.url}/attachments", "upload", upload, methods=["GET", "POST"])
 
 
 @bp.route("/attachments/<id:attachment_id>")
@@ -118,7 +113,7 @@ def delete(attachment_id):
     services.detach(item, parent, actor=current_user)
     db.session.commit()
     flash(_("%(name)s was moved to the trash.", name=item.original_name), "info")
-    return redirect(record_url(PARENT_KINDS[type(parent)], parent.id))
+    return redirect(record_url(parent))
 
 
 @dataclass
@@ -132,11 +127,10 @@ class Panel:
 
 @bp.app_template_global()
 def attachment_panel(record):
-    kind = PARENT_KINDS[type(record)]
     return Panel(
         items=services.attachments_of(record),
         form=AttachmentForm(formdata=None),
-        upload_url=upload_url(kind, record.id),
+        upload_url=upload_url(record),
     )
 
 

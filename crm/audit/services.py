@@ -5,13 +5,25 @@ from flask import has_request_context, request
 
 from crm.audit.models import AuditEvent
 from crm.extensions import db
+from crm.kinds import kind_of
 
 
-def record(action, entity_type, entity_id, *, actor=None, changes=None):
-    """Add a history entry to the current transaction (the caller commits)."""
+def entity_name(entity):
+    """The history's name for ``entity``: a record kind's name, or a string kept as it is."""
+    return entity if isinstance(entity, str) else kind_of(entity).name
+
+
+def record(action, entity, entity_id=None, *, actor=None, changes=None):
+    """Add a history entry to the current transaction (the caller commits).
+
+    ``entity`` is a record (its kind and id are noted), a model (with ``entity_id``) or, for
+    what is no record kind (a user, an export, the outbox), a name.
+    """
+    if entity_id is None and not isinstance(entity, str | type):
+        entity_id = entity.id
     event = AuditEvent(
         action=action,
-        entity_type=entity_type,
+        entity_type=entity_name(entity),
         entity_id=entity_id,
         actor_id=actor.id if actor is not None else None,
         changes=changes or {},
@@ -43,8 +55,11 @@ def plain(value):
     return value
 
 
-def record_many(action, entity_type, items, *, actor=None):
-    """``record`` for many records at once, in one INSERT: ``items`` is [(entity_id, changes)]."""
+def record_many(action, entity, items, *, actor=None):
+    """``record`` for many records of a kind (``entity``: a model or a name) in one INSERT.
+
+    ``items`` is [(entity_id, changes)].
+    """
     from sqlalchemy import insert
 
     from crm.clock import now_utc
@@ -54,7 +69,7 @@ def record_many(action, entity_type, items, *, actor=None):
         {
             "at": at,
             "action": action,
-            "entity_type": entity_type,
+            "entity_type": entity_name(entity),
             "entity_id": entity_id,
             "actor_id": actor.id if actor is not None else None,
             "changes": changes,

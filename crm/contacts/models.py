@@ -4,6 +4,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.database import LabelledEnum, enum_column
 from crm.extensions import db
+from crm.kinds import Kind, register, waits_for_organization
 from crm.organizations.models import Organization
 from crm.records import Record
 from crm.search.text import KEY_LENGTH
@@ -88,3 +89,21 @@ class Contact(Record, db.Model):
     def zone(self):
         """The contact's time zone, or the usual one of their organization's region."""
         return self.timezone or self.organization.region.timezone
+
+
+register(
+    Kind(
+        name="contact",
+        model=Contact,
+        label=_l("Contact"),
+        plural=_l("Contacts"),
+        detail="contacts.detail",
+        # Its organization's owner looks after the people there too.
+        editors=lambda contact: {contact.owner_id, contact.organization.owner_id},
+        editor_loads=("organization",),
+        restore_refusal=waits_for_organization,
+        shown_with="organization",
+        mergeable=True,
+        order=20,
+    )
+)

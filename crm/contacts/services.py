@@ -59,7 +59,7 @@ def create_contact(data, *, actor):
     changes = _apply(contact, data)
     db.session.add(contact)
     db.session.flush()
-    record("create", "contact", contact.id, actor=actor, changes=changes)
+    record("create", contact, actor=actor, changes=changes)
     return contact
 
 
@@ -67,5 +67,5 @@ def update_contact(contact, data, *, actor):
     changes = _apply(contact, data)
     if changes:
         db.session.flush()
-        record("update", "contact", contact.id, actor=actor, changes=changes)
+        record("update", contact, actor=actor, changes=changes)
     return changes

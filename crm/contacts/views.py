@@ -26,6 +26,7 @@ from crm.contacts import services
 from crm.contacts.forms import ContactForm, ManagerContactForm
 from crm.contacts.models import Contact
 from crm.contacts.vcard import vcard
+from crm.deleting import trash_and_redirect
 from crm.editing import edit_record
 from crm.exports import export_list, record_export, stream
 from crm.extensions import db
@@ -35,7 +36,6 @@ from crm.records import live_or_404
 from crm.search.text import like_pattern
 from crm.timeline import timeline
 from crm.timezones import local_clock, local_today
-from crm.trash.views import trash_and_redirect
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
 
@@ -127,7 +127,7 @@ def export_vcards():
 def vcard_file(contact_id):
     contact = get_live(contact_id)
     body, name = vcard(contact), contact.latin_name
-    record("export", "contact", contact.id, actor=current_user, changes={"format": "vcard"})
+    record("export", contact, actor=current_user, changes={"format": "vcard"})
     db.session.commit()
     return vcard_response(body, name)
 

@@ -231,7 +231,7 @@ def _retire_match(match, twin, actor):
     if match.stage is not Stage.CLOSED:
         move(match, Stage.CLOSED, actor=actor, reason=reason)
     match.deleted_at, match.deleted_by_id = now_utc(), actor.id
-    record("delete", "match", match.id, actor=actor, changes={"reason": [None, reason]})
+    record("delete", match, actor=actor, changes={"reason": [None, reason]})
 
 
 def _move_participants(old, new):

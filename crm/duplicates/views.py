@@ -16,6 +16,7 @@ from crm.contacts.models import Contact
 from crm.duplicates import finding, merging
 from crm.duplicates.forms import merge_form
 from crm.extensions import db
+from crm.kinds import Kind, kind_of, kinds
 from crm.meetings.models import meeting_contacts, meeting_organizations
 from crm.organizations import services as organization_services
 from crm.organizations.forms import ManagerOrganizationForm
@@ -26,15 +27,29 @@ bp = Blueprint("duplicates", __name__, url_prefix="/duplicates")
 
 
 @dataclass(frozen=True)
-class Kind:
-    name: str
-    model: type
+class Merging:
+    """How one record kind declared ``mergeable`` (crm.kinds) is found, shown and merged."""
+
+    kind: Kind
     fields: tuple
     edit_form: type  # where the field labels come from
     loaded: tuple
     merge: object
-    detail: str
     counts: object
+    groups: object  # () -> (the likely duplicate groups, their number)
+    section: str  # the id of the list's section
+
+    @property
+    def name(self):
+        return self.kind.name
+
+    @property
+    def model(self):
+        return self.kind.model
+
+    @property
+    def detail(self):
+        return self.kind.detail
 
 
 def _counted(column, ids, deleted_at=None):
@@ -45,47 +60,43 @@ def _counted(column, ids, deleted_at=None):
     return dict(db.session.execute(statement).all())
 
 
-ORGANIZATIONS = Kind(
-    name="organization",
-    model=Organization,
+ORGANIZATIONS = Merging(
+    kind=kind_of(Organization),
     fields=(*organization_services.FIELDS, "owner_id"),
     edit_form=ManagerOrganizationForm,
     loaded=(selectinload(Organization.owner), selectinload(Organization.sectors)),
     merge=merging.merge_organizations,
-    detail="organizations.detail",
     counts=lambda ids: {
         _("Contacts"): _counted(Contact.organization_id, ids, Contact.deleted_at),
         _("Meetings"): _counted(meeting_organizations.c.organization_id, ids),
         _("Actions"): _counted(Action.organization_id, ids, Action.deleted_at),
     },
+    groups=finding.organization_groups,
+    section="organizations",
 )
-CONTACTS = Kind(
-    name="contact",
-    model=Contact,
+CONTACTS = Merging(
+    kind=kind_of(Contact),
     fields=contact_services.FIELDS,
     edit_form=ManagerContactForm,
     loaded=(selectinload(Contact.organization), selectinload(Contact.owner)),
     merge=merging.merge_contacts,
-    detail="contacts.detail",
     counts=lambda ids: {
         _("Meetings"): _counted(meeting_contacts.c.contact_id, ids),
         _("Actions"): _counted(Action.contact_id, ids, Action.deleted_at),
     },
+    groups=finding.contact_groups,
+    section="contacts",
 )
+MERGINGS = {found.name: found for found in (ORGANIZATIONS, CONTACTS)}
 
 
 @bp.route("/")
 def index():
-    organizations, organization_total = finding.organization_groups()
-    contacts, contact_total = finding.contact_groups()
-    return render_template(
-        "duplicates/index.html",
-        sections=[
-            ("organizations", _("Organizations"), organizations, organization_total),
-            ("contacts", _("Contacts"), contacts, contact_total),
-        ],
-        shown=finding.SHOWN,
-    )
+    sections = []
+    for kind in kinds(mergeable=True):
+        found = MERGINGS[kind.name]
+        sections.append((found.section, kind.plural, *found.groups()))
+    return render_template("duplicates/index.html", sections=sections, shown=finding.SHOWN)
 
 
 @bp.route("/organizations/<id:organization_id>/<id:other_organization_id>", methods=["GET", "POST"])
@@ -133,7 +144,7 @@ def merge(kind, first_id, second_id):
             _("%(merged)s was merged into %(survivor)s.", merged=str(merged), survivor=survivor),
             "success",
         )
-        return redirect(url_for(kind.detail, **{f"{kind.name}_id": survivor.id}))
+        return redirect(url_for(kind.detail, **kind.kind.url_args(survivor)))
     return render_page(kind, form, a, b)
 
 

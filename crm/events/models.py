@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from crm.clock import now_utc
 from crm.database import LabelledEnum, enum_column
 from crm.extensions import db
+from crm.kinds import Kind, register
 from crm.organizations.models import Organization
 from crm.records import Record, Versioned
 
@@ -205,3 +206,55 @@ class B2BMeeting(db.Model):
 
     event = relationship(Event, lazy="raise")
     request = relationship(MeetingRequest, lazy="raise")
+
+
+register(
+    Kind(
+        name="event",
+        model=Event,
+        label=_l("B2B event"),
+        plural=_l("B2B events"),
+        detail="events.detail",
+        order=60,
+    )
+)
+register(
+    Kind(
+        name="event_participant",
+        model=Participant,
+        label=_l("Participant"),
+        plural=_l("Participants"),
+        detail="events.edit_participant",
+        detail_args=lambda participant: {"participant_id": participant.id},
+        editors=lambda participant: {participant.event.owner_id},  # as its event's
+        editor_loads=("event",),
+        trashable=False,
+    )
+)
+register(
+    Kind(
+        name="meeting_request",
+        model=MeetingRequest,
+        label=_l("Meeting request"),
+        plural=_l("Meeting requests"),
+        detail="events.detail",
+        detail_args=lambda request: {"event_id": request.event_id},
+        # The organizer, or whoever looks after the invitee.
+        editors=lambda request: {request.event.owner_id, request.requested.organization.owner_id},
+        editor_loads=("event", "requested.organization"),
+        trashable=False,
+    )
+)
+register(
+    Kind(
+        name="b2b_meeting",
+        model=B2BMeeting,
+        label=_l("B2B meeting"),
+        plural=_l("B2B meetings"),
+        detail="events.meeting",
+        detail_args=lambda meeting: {"b2b_id": meeting.id},
+        editors=lambda meeting: {meeting.event.owner_id},  # as its event's
+        editor_loads=("event",),
+        trashable=False,
+    )
+)

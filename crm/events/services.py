@@ -59,7 +59,7 @@ def create_event(data, *, actor):
     changes = diff(event, data, EVENT_FIELDS)
     db.session.add(event)
     db.session.flush()
-    record("create", "event", event.id, actor=actor, changes=_history(changes))
+    record("create", event, actor=actor, changes=_history(changes))
     return event
 
 
@@ -78,7 +78,7 @@ def update_event(event, data, *, actor):
     if stranded:
         raise Refused("stranded", count=len(stranded))
     db.session.flush()
-    record("update", "event", event.id, actor=actor, changes=_history(changes))
+    record("update", event, actor=actor, changes=_history(changes))
     return changes
 
 
@@ -105,8 +105,7 @@ def add_participant(event, organization, data, *, actor):
     db.session.flush()
     record(
         "create",
-        "event_participant",
-        participant.id,
+        participant,
         actor=actor,
         changes={"event": [None, event.id], "organization": [None, organization.id]},
     )
@@ -117,7 +116,7 @@ def update_participant(participant, data, *, actor):
     changes = diff(participant, data, [f for f in PARTICIPANT_FIELDS if f in data])
     if changes:
         db.session.flush()
-        record("update", "event_participant", participant.id, actor=actor, changes=changes)
+        record("update", participant, actor=actor, changes=changes)
     return changes
 
 
@@ -152,8 +151,7 @@ def request_meeting(event, requester, requested, *, actor):
     db.session.flush()
     record(
         "create",
-        "meeting_request",
-        request.id,
+        request,
         actor=actor,
         changes={"requester": [None, requester.id], "requested": [None, requested.id]},
     )
@@ -168,8 +166,7 @@ def decide_request(request, accept, *, actor):
     db.session.flush()
     record(
         "update",
-        "meeting_request",
-        request.id,
+        request,
         actor=actor,
         changes={"status": [RequestStatus.PENDING.value, status.value]},
     )
@@ -247,7 +244,7 @@ def schedule(event, *, actor):
     db.session.flush()
     if plan.placed:
         changes = {"b2b_meetings": [len(fixed), len(fixed) + len(plan.placed)]}
-        record("update", "event", event.id, actor=actor, changes=changes)
+        record("update", event, actor=actor, changes=changes)
     return plan
 
 
@@ -275,7 +272,7 @@ def move_meeting(meeting, slot, table, *, actor):
     )
     if changes:
         db.session.flush()
-        record("update", "b2b_meeting", meeting.id, actor=actor, changes=changes)
+        record("update", meeting, actor=actor, changes=changes)
     return changes
 
 
@@ -286,7 +283,7 @@ def record_outcome(meeting, data, *, actor):
     changes = diff(meeting, data, OUTCOME_FIELDS)
     if changes:
         db.session.flush()
-        record("update", "b2b_meeting", meeting.id, actor=actor, changes=changes)
+        record("update", meeting, actor=actor, changes=changes)
     return changes
 
 
@@ -316,7 +313,5 @@ def open_match(meeting, organization_ids, *, actor):
             raise Refused("same_side") from error
     meeting.match_id = existing.id
     db.session.flush()
-    record(
-        "update", "b2b_meeting", meeting.id, actor=actor, changes={"match_id": [None, existing.id]}
-    )
+    record("update", meeting, actor=actor, changes={"match_id": [None, existing.id]})
     return existing, created

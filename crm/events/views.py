@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from crm.authorization import can_edit, require_edit
+from crm.deleting import trash_and_redirect
 from crm.editing import Refused, edit_record
 from crm.events import participant_views, schedule_views, services
 from crm.events.blueprint import bp, event_participants, get_event
@@ -24,7 +25,6 @@ from crm.extensions import db
 from crm.listing import paginate
 from crm.organizations.forms import find_organizations, organization_label
 from crm.timezones import local_today
-from crm.trash.views import trash_and_redirect
 
 __all__ = ["bp", "participant_views", "schedule_views"]
 

@@ -1,7 +1,9 @@
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.extensions import db
+from crm.kinds import Kind, register
 from crm.records import Record
 
 
@@ -21,3 +23,16 @@ class GuidePage(Record, db.Model):
 
     def __str__(self):
         return self.title
+
+
+register(
+    Kind(
+        name="guide_page",
+        model=GuidePage,
+        label=_l("Guide page"),
+        plural=_l("Living the culture"),
+        detail="guide.page",
+        detail_args=lambda page: {"slug": page.slug},
+        order=90,
+    )
+)

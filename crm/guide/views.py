@@ -6,13 +6,13 @@ from sqlalchemy.orm import selectinload
 
 from crm.audit.services import diff, record
 from crm.authorization import can_edit
+from crm.deleting import trash_and_redirect
 from crm.editing import edit_record
 from crm.extensions import db
 from crm.guide.forms import PageForm
 from crm.guide.models import GuidePage
 from crm.guide.rendering import render
 from crm.records import live_or_404
-from crm.trash.views import trash_and_redirect
 
 bp = Blueprint("guide", __name__, url_prefix="/guide")
 FIELDS = ("title", "slug", "body")
@@ -56,9 +56,7 @@ def save(page, form):
     page.updated_by_id = current_user.id
     db.session.add(page)
     db.session.flush()
-    record(
-        "create" if new else "update", "guide_page", page.id, actor=current_user, changes=changes
-    )
+    record("create" if new else "update", page, actor=current_user, changes=changes)
     return page
 
 

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from crm.clock import now_utc
 from crm.database import LabelledEnum, enum_column
 from crm.extensions import db
+from crm.kinds import Kind, register
 
 
 class ImportKind(LabelledEnum):
@@ -90,3 +91,16 @@ class ImportChange(db.Model):
     previous: Mapped[dict | None] = mapped_column(JSON)
     # The record's version right after the import: another one means it was edited since.
     version: Mapped[int]
+
+
+register(
+    Kind(
+        name="import_run",
+        model=ImportRun,
+        label=_l("Import"),
+        plural=_l("Imports"),
+        detail="imports.report",
+        detail_args=lambda run: {"run_id": run.id},
+        trashable=False,  # seen by its importer (and managers) only
+    )
+)

@@ -181,7 +181,7 @@ def create_organizations(run, plan, *, actor, now):
     ids = insert_returning_ids(Organization, columns)
     record_many(
         "create",
-        "organization",
+        Organization,
         [(i, created_changes(c, run)) for i, c in zip(ids, columns, strict=True)],
         actor=actor,
     )

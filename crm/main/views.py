@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select, text
 
 from crm.actions.models import Action, Status
+from crm.authorization import may_reach
 from crm.clock import now_utc
 from crm.extensions import db
 from crm.organizations.models import Organization
@@ -74,25 +75,25 @@ def health():
     )
 
 
+NAVIGATION = [
+    ("main.index", _l("Home")),
+    ("pipeline.index", _l("Pipeline")),
+    ("actions.mine", _l("My actions")),
+    ("organizations.index", _l("Organizations")),
+    ("contacts.index", _l("Contacts")),
+    ("meetings.index", _l("Meetings")),
+    # Visits, B2B events, matches, agreements, stories and the guide open from here.
+    ("dashboard.index", _l("Programme")),
+    ("trash.index", _l("Trash")),
+    ("duplicates.index", _l("Duplicates")),
+    ("admin.users", _l("Accounts")),
+    ("reminders.delivery", _l("Delivery")),
+]
+
+
 def nav_items():
-    """The areas in the main navigation that the signed-in user can use."""
-    items = [
-        ("main.index", _l("Home")),
-        ("actions.mine", _l("My actions")),
-        ("organizations.index", _l("Organizations")),
-        ("contacts.index", _l("Contacts")),
-        ("meetings.index", _l("Meetings")),
-        # Visits, B2B events, matches, agreements, stories and the guide open from here.
-        ("dashboard.index", _l("Programme")),
-    ]
-    if current_user.is_manager:
-        items.insert(1, ("pipeline.index", _l("Pipeline")))
-        items.append(("trash.index", _l("Trash")))
-        items.append(("duplicates.index", _l("Duplicates")))
-    if current_user.is_admin:
-        items.append(("admin.users", _l("Accounts")))
-        items.append(("reminders.delivery", _l("Delivery")))
-    return items
+    """The areas in the main navigation that the signed-in user may reach (the MATRIX says)."""
+    return [item for item in NAVIGATION if may_reach(current_user, item[0])]
 
 
 @bp.app_context_processor

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from crm.clock import now_utc
 from crm.database import LabelledEnum, enum_column
 from crm.extensions import db
+from crm.kinds import Kind, register
 from crm.organizations.models import Organization
 from crm.records import Record
 
@@ -109,3 +110,18 @@ class Decline(db.Model):
     mie_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
     by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(default=now_utc)
+
+
+register(
+    Kind(
+        name="match",
+        model=Match,
+        label=_l("Match"),
+        plural=_l("Matches"),
+        detail="matching.detail",
+        editors=lambda match: {match.owner_id, match.basque.owner_id, match.mie.owner_id},
+        editor_loads=("basque", "mie"),
+        # Closed with a reason rather than deleted: their history is the programme's record.
+        trashable=False,
+    )
+)

@@ -66,14 +66,14 @@ def accept(first_id, second_id, *, actor):
     db.session.add(match)
     db.session.flush()
     db.session.add(StageChange(match_id=match.id, to_stage=Stage.SUGGESTED, by_id=actor.id))
-    record("create", "match", match.id, actor=actor, changes={"stage": [None, "suggested"]})
+    record("create", match, actor=actor, changes={"stage": [None, "suggested"]})
     return match
 
 
 def decline(first_id, second_id, *, actor):
     basque, mie = sides(first_id, second_id)
     db.session.add(Decline(basque_id=basque.id, mie_id=mie.id, by_id=actor.id))
-    record("decline", "match", None, actor=actor, changes={"pair": [None, f"{basque.id}-{mie.id}"]})
+    record("decline", Match, None, actor=actor, changes={"pair": [None, f"{basque.id}-{mie.id}"]})
 
 
 def move(match, stage, *, actor, reason=None):
@@ -91,8 +91,7 @@ def move(match, stage, *, actor, reason=None):
     db.session.add(change)
     record(
         "update",
-        "match",
-        match.id,
+        match,
         actor=actor,
         changes={
             "stage": [match.stage.value, stage.value],

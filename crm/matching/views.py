@@ -16,8 +16,8 @@ from crm.extensions import db
 from crm.matching import services
 from crm.matching.models import PIPELINE, STUCK_DAYS, Match, Stage, StageChange
 from crm.meetings.models import Meeting
+from crm.organizations.filters import Filters
 from crm.organizations.models import Organization, Region, Sector
-from crm.pipeline.filters import Filters
 from crm.records import live_or_404
 from crm.timezones import local_today
 

@@ -1,12 +1,13 @@
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.contacts.models import Contact
 from crm.database import LabelledEnum, enum_column
 from crm.extensions import db
+from crm.kinds import Kind, register
 from crm.organizations.models import Organization
 from crm.records import Record
 from crm.search.text import KEY_LENGTH
@@ -91,3 +92,34 @@ class Meeting(Record, db.Model):
 
     def __str__(self):
         return self.title
+
+
+def _refresh_last_contact(meeting):
+    """A meeting that goes or comes back changes its organizations' last contact."""
+    from crm.organizations.services import refresh_last_contact  # the services import models
+
+    column = meeting_organizations.c
+    refresh_last_contact(
+        db.session.scalars(
+            select(column.organization_id).where(column.meeting_id == meeting.id)
+        ).all()
+    )
+
+
+register(
+    Kind(
+        name="meeting",
+        model=Meeting,
+        label=_l("Meeting"),
+        plural=_l("Meetings"),
+        detail="meetings.detail",
+        # Whoever logged it and our attendees.
+        editors=lambda meeting: {meeting.owner_id, *(user.id for user in meeting.attendees)},
+        editor_loads=("attendees",),
+        attachable=True,
+        url="/meetings/<id:meeting_id>",
+        after_trash=_refresh_last_contact,
+        after_restore=_refresh_last_contact,
+        order=30,
+    )
+)

@@ -51,7 +51,7 @@ def create_meeting(data, *, actor, new_actions=()):
     changes = _apply(meeting, data)
     db.session.add(meeting)
     db.session.flush()
-    record("create", "meeting", meeting.id, actor=actor, changes=changes)
+    record("create", meeting, actor=actor, changes=changes)
     add_next_actions(meeting, new_actions, actor=actor)
     refresh_last_contact([org.id for org in meeting.organizations])
     return meeting
@@ -78,6 +78,6 @@ def update_meeting(meeting, data, *, actor):
     changes = _apply(meeting, data)
     if changes:
         db.session.flush()
-        record("update", "meeting", meeting.id, actor=actor, changes=changes)
+        record("update", meeting, actor=actor, changes=changes)
         refresh_last_contact(before | {org.id for org in meeting.organizations})
     return changes

@@ -11,6 +11,7 @@ from crm.actions.models import Action, Status
 from crm.actions.services import set_status
 from crm.authorization import can_edit, require_edit
 from crm.clock import now_utc
+from crm.deleting import trash_and_redirect
 from crm.editing import edit_record
 from crm.exports import export_list
 from crm.extensions import db
@@ -23,7 +24,6 @@ from crm.organizations.models import Organization, Region
 from crm.records import live_or_404
 from crm.search.text import like_pattern
 from crm.timezones import local_today
-from crm.trash.views import trash_and_redirect
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 

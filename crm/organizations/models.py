@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from crm import kinds
 from crm.database import LabelledEnum, enum_column
 from crm.extensions import db
 from crm.records import Record
@@ -202,3 +203,19 @@ class OrganizationLink(db.Model):
 
     source = relationship(Organization, foreign_keys=[from_id], lazy="raise")
     target = relationship(Organization, foreign_keys=[to_id], lazy="raise")
+
+
+kinds.register(
+    kinds.Kind(
+        name="organization",
+        model=Organization,
+        label=_l("Organization"),
+        plural=_l("Organizations"),
+        detail="organizations.detail",
+        attachable=True,
+        url="/organizations/<id:organization_id>",
+        dependents=("contact", "action"),  # they share its fate in the trash
+        mergeable=True,
+        order=10,
+    )
+)

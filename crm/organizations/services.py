@@ -60,7 +60,7 @@ def create_organization(data, *, actor):
     changes = _apply(org, data)
     db.session.add(org)
     db.session.flush()
-    record("create", "organization", org.id, actor=actor, changes=changes)
+    record("create", org, actor=actor, changes=changes)
     return org
 
 
@@ -68,7 +68,7 @@ def update_organization(org, data, *, actor):
     changes = _apply(org, data)
     if changes:
         db.session.flush()
-        record("update", "organization", org.id, actor=actor, changes=changes)
+        record("update", org, actor=actor, changes=changes)
     return changes
 
 
@@ -118,8 +118,7 @@ def add_link(source, target, data, *, actor):
     db.session.flush()
     record(
         "link",
-        "organization",
-        source.id,
+        source,
         actor=actor,
         changes={"link": [None, f"{data['kind'].value} #{target.id}"]},
     )
@@ -129,7 +128,7 @@ def add_link(source, target, data, *, actor):
 def remove_link(link, *, actor):
     record(
         "unlink",
-        "organization",
+        Organization,
         link.from_id,
         actor=actor,
         changes={"link": [f"{link.kind.value} #{link.to_id}", None]},

@@ -10,6 +10,7 @@ from crm.actions.models import Action, Status
 from crm.authorization import can_edit, require_edit
 from crm.clock import now_utc
 from crm.contacts.models import Contact
+from crm.deleting import trash_and_redirect
 from crm.editing import edit_record
 from crm.exports import export_list
 from crm.extensions import db
@@ -35,7 +36,6 @@ from crm.records import live_or_404
 from crm.search.text import like_pattern
 from crm.timeline import timeline
 from crm.timezones import local_today
-from crm.trash.views import trash_and_redirect
 
 bp = Blueprint("organizations", __name__, url_prefix="/organizations")
 # The record page shows the first related records; the filtered lists show them all.

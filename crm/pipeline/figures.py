@@ -14,12 +14,12 @@ from sqlalchemy import case, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import selectinload
 
 from crm.accounts.models import User
+from crm.actions.filters import BUCKETS, bucket_clauses, due_conditions
 from crm.actions.models import Action, Status
 from crm.extensions import db
 from crm.matching.models import PIPELINE, Match, Stage
 from crm.meetings.models import Meeting, meeting_organizations
 from crm.organizations.models import Organization
-from crm.pipeline.filters import BUCKETS, bucket_clauses, due_conditions
 
 QUIET_SHOWN = 25
 MIN_WEEKS = 8

@@ -13,13 +13,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import aliased
 
+from crm.actions.filters import bucket_clauses
 from crm.actions.models import Action, Status
 from crm.audit.services import record_many
 from crm.clock import now_utc
 from crm.extensions import db
 from crm.matching.models import Match, Stage
 from crm.organizations.models import Organization
-from crm.pipeline.filters import bucket_clauses
 
 SHOWN = 50
 BATCH = 500

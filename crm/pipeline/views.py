@@ -7,14 +7,15 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from crm.accounts.models import User
+from crm.actions.filters import BUCKETS, bucket_arg, filter_choices
 from crm.clock import now_utc
 from crm.exports import csv_response, export_list
 from crm.extensions import db
 from crm.matching.models import STUCK_DAYS
+from crm.organizations.filters import Filters
 from crm.organizations.models import Organization
 from crm.pipeline import figures
 from crm.pipeline import reassign as moves
-from crm.pipeline.filters import BUCKETS, Filters, bucket_arg, filter_choices
 from crm.pipeline.forms import ReassignForm
 from crm.timezones import local_today
 

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.database import LabelledEnum, enum_column
 from crm.extensions import db
+from crm.kinds import Kind, register
 from crm.matching.models import Match
 from crm.organizations.models import Organization, Sector
 from crm.records import Record
@@ -103,3 +104,27 @@ class SuccessStory(Record, db.Model):
 
     def __str__(self):
         return self.title
+
+
+register(
+    Kind(
+        name="agreement",
+        model=Agreement,
+        label=_l("Agreement"),
+        plural=_l("Agreements"),
+        detail="programme.agreement",
+        attachable=True,
+        url="/programme/agreements/<id:agreement_id>",
+        order=70,
+    )
+)
+register(
+    Kind(
+        name="story",
+        model=SuccessStory,
+        label=_l("Success story"),
+        plural=_l("Success stories"),
+        detail="programme.story",
+        order=80,
+    )
+)

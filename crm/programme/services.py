@@ -29,9 +29,7 @@ def save_agreement(agreement, data, *, actor):
     db.session.add(agreement)
     db.session.flush()
     if changes:
-        record(
-            "create" if new else "update", "agreement", agreement.id, actor=actor, changes=changes
-        )
+        record("create" if new else "update", agreement, actor=actor, changes=changes)
     return agreement
 
 
@@ -48,9 +46,7 @@ def save_story(story, data, *, actor):
     db.session.add(story)
     db.session.flush()
     if changes:
-        record(
-            "create" if new else "update", "success_story", story.id, actor=actor, changes=changes
-        )
+        record("create" if new else "update", story, actor=actor, changes=changes)
     if match is not None and match.stage is not Stage.SUCCESS_STORY:
         matching.move(match, Stage.SUCCESS_STORY, actor=actor, reason=story.title[:300])
     return story

@@ -5,6 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from crm.authorization import can_edit, require_edit
+from crm.deleting import trash_and_redirect
 from crm.editing import edit_record
 from crm.events.models import Event
 from crm.extensions import db
@@ -12,7 +13,6 @@ from crm.programme import services
 from crm.programme.forms import AgreementForm, StoryForm
 from crm.programme.models import Agreement, SuccessStory
 from crm.records import live_or_404
-from crm.trash.views import trash_and_redirect
 from crm.visits.models import Visit
 
 bp = Blueprint("programme", __name__, url_prefix="/programme")

@@ -1,49 +1,31 @@
-"""The trash: deleting hides a record everywhere until a manager restores it (DATA-4)."""
+"""The trash: deleting hides a record everywhere until a manager restores it (DATA-4).
 
-from flask_babel import gettext as _
+What goes to the trash, what it takes along and what must come back first are declared by each
+record kind (crm.kinds); this module only applies them.
+"""
+
 from sqlalchemy import select
 
-from crm.actions.models import Action
-from crm.attachments.models import PARENT_KINDS, Attachment
+from crm.attachments.models import Attachment
 from crm.attachments.storage import remove_after_commit
 from crm.audit.services import record
 from crm.clock import now_utc
-from crm.contacts.models import Contact
-from crm.events.models import Event
 from crm.extensions import db
-from crm.guide.models import GuidePage
-from crm.meetings.models import Meeting
-from crm.organizations.models import Organization
-from crm.organizations.services import refresh_last_contact
-from crm.programme.models import Agreement, SuccessStory
-from crm.visits.models import Visit
-
-KINDS = {
-    "organization": Organization,
-    "contact": Contact,
-    "meeting": Meeting,
-    "action": Action,
-    "visit": Visit,
-    "event": Event,
-    "agreement": Agreement,
-    "story": SuccessStory,
-    "guide_page": GuidePage,
-    "attachment": Attachment,  # a file goes with its record; one deleted alone comes here
-}
-# Matches are closed with a reason rather than deleted: their history is the programme's record.
-ENTITY_TYPES = {model: name for name, model in KINDS.items()}
+from crm.kinds import kind_named, kind_of
 
 
 class RestoreRefused(Exception):
-    """The record cannot come back on its own (its organization is still in the trash)."""
+    """The record cannot come back on its own (what it belongs to is still in the trash)."""
 
 
-def _dependents(organization, deleted_at):
-    """An organization's contacts and actions that share its fate in the trash."""
-    for model in (Contact, Action):
+def _dependents(item, deleted_at):
+    """The records that share ``item``'s fate in the trash (live ones, or those trashed with it)."""
+    kind = kind_of(item)
+    for name in kind.dependents:
+        model = kind_named(name).model
         yield from db.session.scalars(
             select(model).where(
-                model.organization_id == organization.id,
+                getattr(model, kind.id_arg) == item.id,
                 model.deleted_at.is_(None)
                 if deleted_at is None
                 else model.deleted_at == deleted_at,
@@ -52,39 +34,34 @@ def _dependents(organization, deleted_at):
 
 
 def move_to_trash(item, *, actor):
-    """Delete softly. An organization takes its live contacts and actions along, at once."""
+    """Delete softly. A record takes its dependents along, at once (an organization its
+    live contacts and actions)."""
     instant = now_utc()
-    if isinstance(item, Organization):
-        for dependent in list(_dependents(item, None)):
-            _trash(dependent, instant, actor)
+    for dependent in list(_dependents(item, None)):
+        _trash(dependent, instant, actor)
     _trash(item, instant, actor)
-    if isinstance(item, Meeting):
-        db.session.flush()
-        refresh_last_contact([org.id for org in _organizations_of(item)])
+    _after(kind_of(item).after_trash, item)
 
 
 def restore(item, *, actor):
-    organization = getattr(item, "organization_id", None)
-    if organization and db.session.get(Organization, organization).is_deleted:
-        raise RestoreRefused
-    if isinstance(item, Attachment) and (parent := item.load_parent()).is_deleted:
-        raise RestoreRefused(
-            _("Restore %(parent)s first: %(name)s is attached to it.", parent=parent, name=item)
-        )
-    if isinstance(item, Organization):
-        for dependent in list(_dependents(item, item.deleted_at)):
-            _restore(dependent, actor)
+    kind = kind_of(item)
+    if kind.restore_refusal and (reason := kind.restore_refusal(item)):
+        raise RestoreRefused(reason)
+    for dependent in list(_dependents(item, item.deleted_at)):
+        _restore(dependent, actor)
     _restore(item, actor)
-    if isinstance(item, Meeting):
-        db.session.flush()
-        refresh_last_contact([org.id for org in _organizations_of(item)])
+    _after(kind.after_restore, item)
+
+
+def _after(hook, item):
+    if hook:
+        db.session.flush()  # the hook reads the record's new state from the database
+        hook(item)
 
 
 def purge(item, *, actor):
     """Delete for good (admins only); the history keeps the fact."""
-    record(
-        "purge", ENTITY_TYPES[type(item)], item.id, actor=actor, changes={"name": [str(item), None]}
-    )
+    record("purge", item, actor=actor, changes={"name": [str(item), None]})
     for stored_name in _attached_files(item):  # their rows go with the record (ON DELETE CASCADE)
         remove_after_commit(stored_name, db.session)
     db.session.delete(item)
@@ -93,29 +70,20 @@ def purge(item, *, actor):
 def _attached_files(item):
     if isinstance(item, Attachment):
         return [item.stored_name]
-    if type(item) not in PARENT_KINDS:
+    kind = kind_of(item)
+    if not kind.attachable:
         return []
-    column = getattr(Attachment, f"{PARENT_KINDS[type(item)]}_id")
+    column = getattr(Attachment, kind.id_arg)
     return db.session.scalars(select(Attachment.stored_name).where(column == item.id)).all()
 
 
 def _trash(item, instant, actor):
     item.deleted_at = instant
     item.deleted_by_id = actor.id
-    record("delete", ENTITY_TYPES[type(item)], item.id, actor=actor)
+    record("delete", item, actor=actor)
 
 
 def _restore(item, actor):
     item.deleted_at = None
     item.deleted_by_id = None
-    record("restore", ENTITY_TYPES[type(item)], item.id, actor=actor)
-
-
-def _organizations_of(meeting):
-    from crm.meetings.models import meeting_organizations
-
-    return db.session.scalars(
-        select(Organization)
-        .join(meeting_organizations, meeting_organizations.c.organization_id == Organization.id)
-        .where(meeting_organizations.c.meeting_id == meeting.id)
-    ).all()
+    record("restore", item, actor=actor)

@@ -5,27 +5,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from crm.audit.models import AuditEvent
-from crm.authorization import require_edit
-from crm.contacts.models import Contact
 from crm.extensions import db
-from crm.trash.services import KINDS, RestoreRefused, move_to_trash, purge, restore
+from crm.kinds import kind_named, kinds
+from crm.trash.services import RestoreRefused, purge, restore
 
 bp = Blueprint("trash", __name__, url_prefix="/trash")
 SHOWN = 200
 
 
-def trash_and_redirect(item, message, to):
-    """Every area's delete route: check the right to edit, trash, commit, say so and go on."""
-    require_edit(item)
-    move_to_trash(item, actor=current_user)
-    db.session.commit()
-    flash(message, "info")
-    return redirect(to)
-
-
-def deleted(kind, record_id):
-    model = KINDS.get(kind)
-    item = db.session.get(model, record_id) if model else None
+def deleted(name, record_id):
+    kind = kind_named(name)
+    item = db.session.get(kind.model, record_id) if kind and kind.trashable else None
     if item is None or not item.is_deleted:
         abort(404)
     return item
@@ -34,28 +24,30 @@ def deleted(kind, record_id):
 @bp.route("/")
 def index():
     groups = {}
-    for kind, model in KINDS.items():
+    for kind in kinds(trashable=True):
+        model = kind.model
         statement = (
             select(model)
             .where(model.deleted_at.is_not(None))
             .order_by(model.deleted_at.desc())
             .limit(SHOWN)
         )
-        if model is Contact:
-            statement = statement.options(selectinload(Contact.organization))
+        if kind.shown_with:
+            statement = statement.options(selectinload(getattr(model, kind.shown_with)))
         groups[kind] = db.session.scalars(statement).all()
     return render_template("trash/index.html", groups=groups, merged=merged_into(groups))
 
 
 def merged_into(groups):
     """{(kind, id): the survivor's name} for the shown records that were merged into another."""
-    shown = [item.id for kind in ("organization", "contact") for item in groups[kind]]
+    mergeable = [kind for kind in groups if kind.mergeable]
+    shown = [item.id for kind in mergeable for item in groups[kind]]
     if not shown:
         return {}
     rows = db.session.execute(
         select(AuditEvent.entity_type, AuditEvent.entity_id, AuditEvent.changes).where(
             AuditEvent.action == "merge",
-            AuditEvent.entity_type.in_(("organization", "contact")),
+            AuditEvent.entity_type.in_([kind.name for kind in mergeable]),
             AuditEvent.entity_id.in_(shown),
         )
     )
@@ -72,8 +64,7 @@ def restore_record(kind, record_id):
     try:
         restore(item, actor=current_user)
     except RestoreRefused as refused:
-        reason = refused.args[0] if refused.args else None
-        flash(reason or _("Restore the organization of %(name)s first.", name=str(item)), "danger")
+        flash(refused.args[0], "danger")
         return redirect(url_for("trash.index"))
     db.session.commit()
     flash(_("%(name)s was restored.", name=str(item)), "success")

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from crm.contacts.models import Contact
 from crm.database import LabelledEnum, enum_column
 from crm.extensions import db
+from crm.kinds import Kind, kind_of, register
 from crm.meetings.models import Meeting
 from crm.organizations.models import Organization
 from crm.records import Record, Versioned
@@ -116,3 +117,32 @@ class VisitStop(Versioned, db.Model):
 
     def __str__(self):
         return self.purpose
+
+
+register(
+    Kind(
+        name="visit",
+        model=Visit,
+        label=_l("Visit"),
+        plural=_l("Visits"),
+        detail="visits.detail",
+        editors=lambda visit: {visit.owner_id, *(user.id for user in visit.users)},
+        editor_loads=("users",),
+        attachable=True,
+        url="/visits/<id:visit_id>",
+        order=50,
+    )
+)
+register(
+    Kind(
+        name="visit_stop",
+        model=VisitStop,
+        label=_l("Visit stop"),
+        plural=_l("Visit stops"),
+        detail="visits.edit_stop",
+        detail_args=lambda stop: {"stop_id": stop.id},
+        editors=lambda stop: kind_of(stop.visit).editors(stop.visit),  # as its visit's
+        editor_loads=("visit.users",),
+        trashable=False,  # deleted for good, noted in the history
+    )
+)

@@ -53,7 +53,7 @@ def create_visit(data, *, actor):
     changes = _apply(visit, data)
     db.session.add(visit)
     db.session.flush()
-    record("create", "visit", visit.id, actor=actor, changes=changes)
+    record("create", visit, actor=actor, changes=changes)
     return visit
 
 
@@ -61,7 +61,7 @@ def update_visit(visit, data, *, actor):
     changes = _apply(visit, data)
     if changes:
         db.session.flush()
-        record("update", "visit", visit.id, actor=actor, changes=changes)
+        record("update", visit, actor=actor, changes=changes)
     return changes
 
 
@@ -70,7 +70,7 @@ def add_stop(visit, data, *, actor):
     changes = diff(stop, data, STOP_FIELDS)
     db.session.add(stop)
     db.session.flush()
-    record("create", "visit_stop", stop.id, actor=actor, changes={"visit": visit.id, **changes})
+    record("create", stop, actor=actor, changes={"visit": visit.id, **changes})
     return stop
 
 
@@ -78,7 +78,7 @@ def update_stop(stop, data, *, actor):
     changes = diff(stop, data, STOP_FIELDS)
     if changes:
         db.session.flush()
-        record("update", "visit_stop", stop.id, actor=actor, changes=changes)
+        record("update", stop, actor=actor, changes=changes)
     return changes
 
 
@@ -86,8 +86,7 @@ def delete_stop(stop, *, actor):
     """A stop is a line of a plan: it goes for good, and the history keeps what it was."""
     record(
         "delete",
-        "visit_stop",
-        stop.id,
+        stop,
         actor=actor,
         changes={"visit": stop.visit_id, "purpose": [stop.purpose, None]},
     )
@@ -139,5 +138,5 @@ def log_stop_as_meeting(stop, *, actor):
     if linked.rowcount != 1:
         raise AlreadyLogged
     set_committed_value(stop, "meeting_id", meeting.id)  # written by the UPDATE above
-    record("update", "visit_stop", stop.id, actor=actor, changes={"meeting_id": [None, meeting.id]})
+    record("update", stop, actor=actor, changes={"meeting_id": [None, meeting.id]})
     return meeting

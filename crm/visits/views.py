@@ -10,12 +10,12 @@ from sqlalchemy.orm import selectinload
 from crm.actions.models import Action, Status
 from crm.authorization import can_edit, require_edit
 from crm.contacts.models import Contact
+from crm.deleting import trash_and_redirect
 from crm.editing import edit_record
 from crm.extensions import db
 from crm.listing import choice_arg, int_arg, paginate, query_args
 from crm.records import live_or_404
 from crm.timezones import local_today
-from crm.trash.views import trash_and_redirect
 from crm.visits import services
 from crm.visits.forms import StopForm, VisitForm
 from crm.visits.models import Direction, Visit, VisitStop

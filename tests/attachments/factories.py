@@ -8,8 +8,8 @@ import zlib
 from crm.accounts.models import User
 from crm.attachments import services
 from crm.attachments.detect import detect
-from crm.attachments.models import PARENTS
 from crm.extensions import db
+from crm.kinds import kind_named
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -63,7 +63,7 @@ def odf(mimetype="application/vnd.oasis.opendocument.text"):
 def make_attachment(app, owner, record_id, kind="organization", name="MoU.pdf", data=PDF):
     """Attach ``data`` as ``name`` to the record, as ``owner`` would; return the attachment id."""
     with app.test_request_context():
-        parent = db.session.get(PARENTS[kind], record_id)
+        parent = db.session.get(kind_named(kind).model, record_id)
         stream = io.BytesIO(data)
         item = services.attach(
             parent, stream, name, detect(stream, name), actor=db.session.get(User, owner.id)

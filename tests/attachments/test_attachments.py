@@ -10,9 +10,10 @@ from sqlalchemy import func, select
 from werkzeug.http import parse_options_header
 
 from crm.accounts.models import Role, User
-from crm.attachments.models import PARENTS, Attachment
+from crm.attachments.models import Attachment
 from crm.audit.models import AuditEvent
 from crm.extensions import db
+from crm.kinds import kind_named
 from crm.meetings.models import Meeting
 from crm.programme.models import Agreement
 from crm.trash.services import move_to_trash
@@ -313,7 +314,8 @@ def test_every_kind_of_record_keeps_its_files_through_the_trash(app, client, log
     attachment_id = make_attachment(app, manager, record_id, kind=kind)
     with app.test_request_context():
         move_to_trash(
-            db.session.get(PARENTS[kind], record_id), actor=db.session.get(User, manager.id)
+            db.session.get(kind_named(kind).model, record_id),
+            actor=db.session.get(User, manager.id),
         )
         db.session.commit()
     assert client.get(f"/attachments/{attachment_id}").status_code == 404

@@ -198,8 +198,8 @@ def test_trends_count_per_local_week_across_the_dst_change(client, login, record
         from flask_login import login_user
 
         from crm.accounts.models import User
+        from crm.organizations.filters import Filters
         from crm.pipeline import figures
-        from crm.pipeline.filters import Filters
 
         login_user(db.session.get(User, manager.id))
         trends = figures.trends(Filters(), datetime(2026, 11, 4, 10, tzinfo=UTC), "Europe/Madrid")

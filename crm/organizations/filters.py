@@ -1,4 +1,5 @@
-"""The pipeline's filters (region, sector, owner, period), shared with the lists it links to.
+"""The list filters on organizations (region, sector, owner, period) that the pipeline, the
+action list and the match board share.
 
 A count on the pipeline page links to a list with the same filters, and that list exports
 the same rows: every one of them reads its filters here and turns them into SQL here.
@@ -7,17 +8,12 @@ the same rows: every one of them reads its filters here and turns them into SQL 
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import request
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, or_, select
 
-from crm.accounts.models import User
-from crm.actions.models import Action, Status
 from crm.clock import now_utc
-from crm.extensions import db
 from crm.listing import choice_arg, int_arg
-from crm.organizations.models import Organization, Region, Sector, organization_sectors
+from crm.organizations.models import Organization, Region, organization_sectors
 
 PERIODS = {
     30: _l("Last 30 days"),
@@ -111,49 +107,3 @@ class Filters:
     def owned(self, owner_id):
         """WHERE clauses: ``owner_id`` (a column) is the chosen owner."""
         return [owner_id == self.owner] if self.owner else []
-
-
-BUCKETS = {
-    "overdue": _l("Overdue"),
-    "week": _l("Due this week"),
-    "later": _l("Later"),
-    "done": _l("Done in the period"),
-}
-
-
-def due_conditions(today):
-    """The open buckets' conditions on the due date: "this week" is today and 7 days on."""
-    week_end = today + timedelta(days=7)
-    return {
-        "overdue": Action.due_date < today,
-        "week": Action.due_date.between(today, week_end),
-        "later": Action.due_date > week_end,
-    }
-
-
-def bucket_clauses(bucket, today, since):
-    """WHERE clauses on actions for one of ``BUCKETS``."""
-    if bucket == "done":
-        return [Action.status == Status.DONE, Action.completed_at >= since]
-    return [Action.status == Status.OPEN, due_conditions(today)[bucket]]
-
-
-def bucket_arg():
-    """``?bucket=`` (or the older ``?overdue=1``) as a key of ``BUCKETS``, or None."""
-    bucket = request.args.get("bucket")
-    if bucket in BUCKETS:
-        return bucket
-    return "overdue" if request.args.get("overdue") == "1" else None
-
-
-def filter_choices():
-    """The options of the filter forms, as (value, label) pairs."""
-    locale = str(get_locale())
-    sectors = db.session.scalars(select(Sector).order_by(Sector.id))
-    return {
-        "regions": [(region.value, region.label) for region in Region],
-        "sectors": [(sector.id, sector.name(locale)) for sector in sectors],
-        "people": db.session.execute(select(User.id, User.name).order_by(User.name)).all(),
-        "periods": list(PERIODS.items()),
-        "buckets": list(BUCKETS.items()),
-    }
