@@ -22,7 +22,7 @@ from crm.imports.models import ImportKind
 from crm.imports.vocabulary import REGION_COUNTRIES, Vocabulary
 from crm.organizations.forms import OrganizationForm
 from crm.organizations.models import Region
-from crm.search.text import search_key
+from crm.text import search_key
 
 CREATE, UPDATE, UNCHANGED, SKIP = "create", "update", "unchanged", "skip"
 # A spreadsheet evaluates a cell starting with "=", and "+ - @" when a call or a link follows;

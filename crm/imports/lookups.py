@@ -14,7 +14,7 @@ from sqlalchemy import or_, select
 from crm.contacts.models import Contact
 from crm.extensions import db
 from crm.organizations.models import Organization, organization_sectors
-from crm.search.text import search_key
+from crm.text import search_key
 
 CHUNK = 5_000
 

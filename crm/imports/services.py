@@ -15,7 +15,7 @@ from crm.imports.checking import CREATE, UPDATE
 from crm.imports.lookups import chunks
 from crm.imports.models import ImportChange, ImportKind, ImportRun, RunStatus
 from crm.organizations.models import Kind, Organization, organization_sectors
-from crm.search.text import search_key
+from crm.text import search_key
 
 MODELS = {"organization": Organization, "contact": Contact}
 

@@ -9,7 +9,7 @@ from crm.database import LabelledEnum, enum_column
 from crm.extensions import db
 from crm.organizations.models import Organization
 from crm.records import Record
-from crm.search.text import KEY_LENGTH
+from crm.text import KEY_LENGTH
 
 
 class MeetingKind(LabelledEnum):

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from crm.database import LabelledEnum, enum_column
 from crm.extensions import db
 from crm.records import Record
-from crm.search.text import KEY_LENGTH
+from crm.text import KEY_LENGTH
 
 
 class Kind(LabelledEnum):
