@@ -24,7 +24,7 @@ from crm.contacts.models import Contact
 from crm.extensions import db
 from crm.imports.models import ImportRun
 from crm.organizations.models import Organization
-from crm.search.text import search_key
+from crm.text import search_key
 
 PREVIEW_LIMIT_S, IMPORT_LIMIT_S = 30, 60
 ORGANIZATIONS, CONTACTS = 2_000, 10_000

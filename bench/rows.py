@@ -20,7 +20,7 @@ from bench.sizes import (
     FOCUS_ORG_ID,
     SPAN_DAYS,
 )
-from crm.search.text import search_key
+from crm.text import search_key
 
 
 def batched(iterable, size):

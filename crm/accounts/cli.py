@@ -37,7 +37,7 @@ def existing_user(email):
 @click.option("--name", required=True, help="Display name.")
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--language", type=click.Choice(["en", "ja", "es"]), default="en")
-@click.option("--timezone", default="Europe/Madrid", help="IANA time zone, e.g. Asia/Tokyo.")
+@click.option("--timezone", help="IANA time zone, e.g. Asia/Tokyo (default: DEFAULT_TIMEZONE).")
 def create(email, name, role, language, timezone):
     """Create an account; the password is read from stdin or prompted for."""
     if services.find_user(email) is not None:

@@ -4,7 +4,7 @@ from wtforms import BooleanField, EmailField, HiddenField, PasswordField, Select
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
-from crm.accounts.models import Role
+from crm.accounts.models import Role, default_timezone
 from crm.accounts.passwords import password_problem
 from crm.accounts.services import find_user, normalize_email
 from crm.forms import PlainText, language_choices, nfc, strip, timezone_choices
@@ -47,7 +47,7 @@ class ProfileForm(FlaskForm):
         filters=[strip, nfc],
     )
     language = SelectField(_l("Language"))
-    timezone = SelectField(_l("Time zone"))
+    timezone = SelectField(_l("Time zone"), default=default_timezone)  # for new accounts
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

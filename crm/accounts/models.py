@@ -1,6 +1,7 @@
 import secrets
 from datetime import datetime
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -24,6 +25,11 @@ class Role(LabelledEnum):
         }
 
 
+def default_timezone():
+    """The zone of a new account unless one is chosen: the deployment's ``DEFAULT_TIMEZONE``."""
+    return current_app.config["DEFAULT_TIMEZONE"]
+
+
 def new_session_token():
     return secrets.token_urlsafe(32)
 
@@ -38,7 +44,7 @@ class User(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     role: Mapped[Role] = mapped_column(enum_column(Role, length=20))
     language: Mapped[str] = mapped_column(String(8), default="en")
-    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Madrid")
+    timezone: Mapped[str] = mapped_column(String(64), default=default_timezone)
     active: Mapped[bool] = mapped_column(default=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     # Flask-Login's id: rotating it ends every session of this user (SEC-3).

@@ -2,7 +2,7 @@
 
 from sqlalchemy import func, select
 
-from crm.accounts.models import Role, User
+from crm.accounts.models import Role, User, default_timezone
 from crm.accounts.passwords import (
     MAX_LENGTH,
     dummy_verify,
@@ -51,13 +51,13 @@ def authenticate(email, password):
     return user
 
 
-def create_user(*, email, name, role, password, language="en", timezone="Europe/Madrid", actor):
+def create_user(*, email, name, role, password, language="en", timezone=None, actor):
     user = User(
         email=normalize_email(email),
         name=name.strip(),
         role=Role(role),
         language=language,
-        timezone=timezone,
+        timezone=timezone or default_timezone(),
         password_hash=hash_password(password),
     )
     db.session.add(user)

@@ -7,7 +7,7 @@ from crm.extensions import db
 from crm.kinds import Kind, register, waits_for_organization
 from crm.organizations.models import Organization
 from crm.records import Record
-from crm.search.text import KEY_LENGTH
+from crm.text import KEY_LENGTH
 
 
 class NameOrder(LabelledEnum):

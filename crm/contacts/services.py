@@ -5,7 +5,7 @@ from sqlalchemy import true, update
 from crm.audit.services import diff, record
 from crm.contacts.models import Contact
 from crm.extensions import db
-from crm.search.text import search_key
+from crm.text import search_key
 
 FIELDS = (
     "organization_id",

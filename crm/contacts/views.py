@@ -33,7 +33,7 @@ from crm.extensions import db
 from crm.listing import choice_arg, int_arg, paginate, query_args, sort_arg
 from crm.organizations.models import Organization, Region
 from crm.records import live_or_404
-from crm.search.text import like_pattern
+from crm.text import like_pattern
 from crm.timeline import timeline
 from crm.timezones import local_clock, local_today
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from crm.contacts.models import Contact
 from crm.extensions import db
 from crm.organizations.models import Organization
-from crm.search.text import search_key
+from crm.text import search_key
 
 REASONS = {
     "email": _l("same email"),

@@ -7,7 +7,6 @@ up with a few set-based queries for the whole file (``lookups``), never one per 
 """
 
 import re
-from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -19,12 +18,12 @@ from crm.contacts.models import NameOrder
 from crm.imports import lookups
 from crm.imports.fields import FIELDS
 from crm.imports.models import ImportKind
+from crm.imports.plan import SKIP, Plan, Row
 from crm.imports.vocabulary import REGION_COUNTRIES, Vocabulary
 from crm.organizations.forms import OrganizationForm
 from crm.organizations.models import Region
-from crm.search.text import search_key
+from crm.text import search_key
 
-CREATE, UPDATE, UNCHANGED, SKIP = "create", "update", "unchanged", "skip"
 # A spreadsheet evaluates a cell starting with "=", and "+ - @" when a call or a link follows;
 # "+34 600 000 000" and "-" stay plain text.
 FORMULA = re.compile(r"\s*(=|[+\-@].*[(!|])", re.DOTALL)
@@ -51,53 +50,6 @@ FORM_FIELDS = {
         ("given_name", "family_name", *(n for n in OPTIONAL_TEXT if n not in CHOICES)),
     ),
 }
-
-
-@dataclass
-class Row:
-    number: int
-    raw: dict
-    values: dict = field(default_factory=dict)
-    problems: list = field(default_factory=list)
-    action: str = CREATE
-    target_id: int | None = None
-    changes: dict = field(default_factory=dict)
-    note: str = ""  # why an unproblematic row is skipped or left unchanged
-    sector_ids: list | None = None
-    new_organization: str | None = None  # contacts: key of an organization created for them
-    country: str | None = None  # contacts: their organization's, for reading phone numbers
-    organization_owner: int | None = None
-    missing: list = field(default_factory=list)  # required fields, a problem for new records
-    target_owners: set = field(default_factory=set)
-    current: dict | None = None  # the matched record's columns before the import
-
-    @property
-    def label(self):
-        if "name" in self.values or "name" in self.raw:
-            return self.values.get("name") or self.raw.get("name", "")
-        names = [self.values.get(k) or self.raw.get(k) for k in ("given_name", "family_name")]
-        if self.values.get("name_order") is NameOrder.JAPANESE:
-            names.reverse()
-        return " ".join(n for n in names if n) or self.raw.get("full_name", "")
-
-    @property
-    def detail(self):
-        parts = (self.raw.get(k, "") for k in ("email", "organization", "city", "region"))
-        return " · ".join(p for p in parts if p)
-
-    @property
-    def reasons(self):
-        return "; ".join(self.problems) or self.note
-
-
-@dataclass
-class Plan:
-    kind: ImportKind
-    rows: list
-    new_organizations: dict  # key -> column values of an organization to create
-
-    def count(self, *actions):
-        return sum(1 for row in self.rows if row.action in actions)
 
 
 class _Bare(FlaskForm):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from crm.imports.models import ImportKind
-from crm.search.text import search_key
+from crm.text import search_key
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,9 @@ from sqlalchemy import or_, select
 
 from crm.contacts.models import Contact
 from crm.extensions import db
+from crm.imports.plan import SKIP, UNCHANGED, UPDATE
 from crm.organizations.models import Organization, organization_sectors
-from crm.search.text import search_key
+from crm.text import search_key
 
 CHUNK = 5_000
 
@@ -182,8 +183,6 @@ def match_contacts(checker, plan):
 
 def plan_updates(checker, plan):
     """Decide update, unchanged or skip for the rows that match a record, from its values now."""
-    from crm.imports.checking import SKIP, UNCHANGED, UPDATE
-
     matched = [row for row in plan.rows if row.target_id and not row.problems]
     if checker.options.get("on_match") == "skip":
         for row in matched:

@@ -11,11 +11,11 @@ from crm.audit.services import plain, record_many
 from crm.clock import now_utc
 from crm.contacts.models import Contact
 from crm.extensions import db
-from crm.imports.checking import CREATE, UPDATE
 from crm.imports.lookups import chunks
 from crm.imports.models import ImportChange, ImportKind, ImportRun, RunStatus
+from crm.imports.plan import CREATE, UPDATE
 from crm.organizations.models import Kind, Organization, organization_sectors
-from crm.search.text import search_key
+from crm.text import search_key
 
 MODELS = {"organization": Organization, "contact": Contact}
 

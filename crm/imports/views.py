@@ -22,10 +22,11 @@ from crm.contacts.models import Contact
 from crm.exports import csv_response
 from crm.extensions import db
 from crm.imports import revert, services, storage
-from crm.imports.checking import CREATE, SKIP, UNCHANGED, UPDATE, Checker
+from crm.imports.checking import Checker
 from crm.imports.fields import FIELDS, MATCH_KEYS, suggest
 from crm.imports.forms import ConfirmForm, UploadForm, encoding_choices, mapping_form
 from crm.imports.models import ImportChange, ImportKind, ImportRun, RunStatus
+from crm.imports.plan import CREATE, SKIP, UNCHANGED, UPDATE
 from crm.imports.reading import ENCODINGS, MAX_COLUMNS, MAX_ROWS, FileRefused, read_table
 from crm.listing import choice_arg, int_arg, paginate
 from crm.organizations.models import Organization

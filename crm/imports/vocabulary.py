@@ -12,7 +12,7 @@ from crm.accounts.models import User
 from crm.contacts.models import NameOrder
 from crm.extensions import db
 from crm.organizations.models import Kind, Region, Sector, Size
-from crm.search.text import search_key
+from crm.text import search_key
 
 LOCALES = ("en", "ja", "es")
 REGION_ALIASES = {

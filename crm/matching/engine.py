@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from crm.extensions import db
 from crm.organizations.models import Kind, Organization, Region, organization_sectors
-from crm.search.text import search_key
+from crm.text import search_key
 
 WEIGHTS = {"sector": 3.0, "offer": 2.0, "seek": 2.0, "shared": 1.0, "kind": 1.5, "language": 0.5}
 # A Japanese word gives several bigrams: each counts half, so 加工技術 (3 bigrams) is worth 1.5

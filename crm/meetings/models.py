@@ -10,7 +10,7 @@ from crm.extensions import db
 from crm.kinds import Kind, register
 from crm.organizations.models import Organization
 from crm.records import Record
-from crm.search.text import KEY_LENGTH
+from crm.text import KEY_LENGTH
 
 
 class MeetingKind(LabelledEnum):

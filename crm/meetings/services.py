@@ -10,7 +10,7 @@ from crm.extensions import db
 from crm.meetings.models import Meeting
 from crm.organizations.models import Organization
 from crm.organizations.services import refresh_last_contact
-from crm.search.text import search_key
+from crm.text import search_key
 
 FIELDS = (
     "kind",

@@ -22,7 +22,7 @@ from crm.meetings.forms import MeetingForm, contact_choices
 from crm.meetings.models import Meeting, MeetingKind, meeting_organizations
 from crm.organizations.models import Organization, Region
 from crm.records import live_or_404
-from crm.search.text import like_pattern
+from crm.text import like_pattern
 from crm.timezones import local_today
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")

@@ -23,7 +23,7 @@ from crm.forms import (
     text_field,
 )
 from crm.organizations.models import Kind, LinkKind, Organization, Region, Sector, Size
-from crm.search.text import like_pattern
+from crm.text import like_pattern
 
 WORKING_LANGUAGES = [
     ("en", "English"),

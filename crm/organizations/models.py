@@ -8,7 +8,7 @@ from crm import kinds
 from crm.database import LabelledEnum, enum_column
 from crm.extensions import db
 from crm.records import Record
-from crm.search.text import KEY_LENGTH
+from crm.text import KEY_LENGTH
 
 
 class Kind(LabelledEnum):

@@ -11,7 +11,7 @@ from crm.clock import now_utc
 from crm.extensions import db
 from crm.meetings.models import Meeting, meeting_organizations
 from crm.organizations.models import Organization, OrganizationLink, Sector
-from crm.search.text import search_key
+from crm.text import search_key
 
 FIELDS = (
     "name",

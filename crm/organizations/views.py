@@ -33,7 +33,7 @@ from crm.organizations.models import (
     organization_sectors,
 )
 from crm.records import live_or_404
-from crm.search.text import like_pattern
+from crm.text import like_pattern
 from crm.timeline import timeline
 from crm.timezones import local_today
 

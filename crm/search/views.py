@@ -6,7 +6,7 @@ from crm.contacts.models import Contact
 from crm.extensions import db
 from crm.meetings.models import Meeting
 from crm.organizations.models import Organization
-from crm.search.text import like_pattern, search_key
+from crm.text import like_pattern, search_key
 
 bp = Blueprint("search", __name__, url_prefix="/search")
 SHOWN = 10

@@ -1,7 +1,7 @@
 """attachments: files on organizations, meetings, visits and agreements (bytes in UPLOAD_FOLDER)
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-11-25 18:42:45.205877
 
 """

@@ -1,7 +1,7 @@
 """calendar feeds: the hash of each user's feed token
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0008
 Create Date: 2026-12-02 10:00:00.000000
 
 """

@@ -88,3 +88,28 @@ def test_ensure_admin_generates_a_different_password_each_time(app, runner):
         db.session.commit()
     second = runner.invoke(args=["user", "ensure-admin"]).output
     assert first.split("password: ")[1].split()[0] != second.split("password: ")[1].split()[0]
+
+
+def test_new_accounts_take_the_configured_default_timezone(app, make_app, make_user):
+    tokyo = make_app(DEFAULT_TIMEZONE="Asia/Tokyo")
+    result = tokyo.test_cli_runner().invoke(
+        args=["user", "create", "kenji@mie.example", "--name", "Kenji", "--role", "manager"],
+        input="a passphrase from stdin\n",
+    )
+    assert result.exit_code == 0, result.output
+    admin = make_user(Role.ADMIN)
+    client = tokyo.test_client()
+    sign_in(client, admin.email)
+    form = client.get("/admin/users/new").get_data(as_text=True)
+    assert '<option selected value="Asia/Tokyo">' in form
+    with tokyo.app_context():
+        assert db.session.scalar(select(User.timezone).filter_by(email="kenji@mie.example")) == (
+            "Asia/Tokyo"
+        )
+        # The column's own default, for accounts made without the service (the demo, fixtures).
+        db.session.add(User(email="x@mie.example", name="X", role=Role.ADMIN, password_hash="-"))
+        db.session.flush()
+        assert db.session.scalar(select(User.timezone).filter_by(email="x@mie.example")) == (
+            "Asia/Tokyo"
+        )
+        db.session.rollback()

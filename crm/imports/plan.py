@@ -1,0 +1,55 @@
+"""What checking a file decides, row by row: shared by the checker, its look-ups and the writer."""
+
+from dataclasses import dataclass, field
+
+from crm.contacts.models import NameOrder
+from crm.imports.models import ImportKind
+
+CREATE, UPDATE, UNCHANGED, SKIP = "create", "update", "unchanged", "skip"
+
+
+@dataclass
+class Row:
+    number: int
+    raw: dict
+    values: dict = field(default_factory=dict)
+    problems: list = field(default_factory=list)
+    action: str = CREATE
+    target_id: int | None = None
+    changes: dict = field(default_factory=dict)
+    note: str = ""  # why an unproblematic row is skipped or left unchanged
+    sector_ids: list | None = None
+    new_organization: str | None = None  # contacts: key of an organization created for them
+    country: str | None = None  # contacts: their organization's, for reading phone numbers
+    organization_owner: int | None = None
+    missing: list = field(default_factory=list)  # required fields, a problem for new records
+    target_owners: set = field(default_factory=set)
+    current: dict | None = None  # the matched record's columns before the import
+
+    @property
+    def label(self):
+        if "name" in self.values or "name" in self.raw:
+            return self.values.get("name") or self.raw.get("name", "")
+        names = [self.values.get(k) or self.raw.get(k) for k in ("given_name", "family_name")]
+        if self.values.get("name_order") is NameOrder.JAPANESE:
+            names.reverse()
+        return " ".join(n for n in names if n) or self.raw.get("full_name", "")
+
+    @property
+    def detail(self):
+        parts = (self.raw.get(k, "") for k in ("email", "organization", "city", "region"))
+        return " · ".join(p for p in parts if p)
+
+    @property
+    def reasons(self):
+        return "; ".join(self.problems) or self.note
+
+
+@dataclass
+class Plan:
+    kind: ImportKind
+    rows: list
+    new_organizations: dict  # key -> column values of an organization to create
+
+    def count(self, *actions):
+        return sum(1 for row in self.rows if row.action in actions)
