@@ -68,16 +68,17 @@ def set_status(participant_id):
     form = StatusForm()
     if form.validate_on_submit():
         status = Registration(form.status.data)
+        name = str(participant)  # its organization is not reloaded after the commit
         changed, _changes, participant = one_click(
             participant,
             lambda p: services.update_participant(p, {"status": status}, actor=current_user),
             get_participant,
         )
         if changed:
-            message = _("%(name)s: %(status)s.", name=str(participant), status=status.label)
+            message = _("%(name)s: %(status)s.", name=name, status=status.label)
             flash(message, "success")
         else:
-            message = _("%(name)s was changed meanwhile.", name=str(participant))
+            message = _("%(name)s was changed meanwhile.", name=name)
             flash(f"{message} {who_was_first(participant)}", "warning")
     else:
         flash(_("Choose a registration status."), "danger")
