@@ -148,6 +148,16 @@ class LinkForm(FlaskForm):
             raise ValidationError(_l("The end cannot be before the start."))
 
 
+def language_names(codes):
+    """ "ja,en" as the form offers them: "日本語, English"."""
+    names = dict(WORKING_LANGUAGES)
+    return ", ".join(names.get(code, code) for code in (codes or "").split(",") if code)
+
+
+def country_name(code):
+    return get_locale().territories.get(code, code) if code else "—"
+
+
 def organization_label(org):
     """How a picker shows an organization: unique thanks to its id."""
     return f"{org.display_name} #{org.id}"

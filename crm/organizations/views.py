@@ -20,7 +20,9 @@ from crm.organizations.forms import (
     LinkForm,
     ManagerOrganizationForm,
     OrganizationForm,
+    country_name,
     find_organizations,
+    language_names,
     organization_label,
 )
 from crm.organizations.models import (
@@ -169,6 +171,8 @@ def detail(organization_id):
         now=now_utc(),
         today=local_today(current_user.timezone),
         link_form=LinkForm(source=org) if can_edit(current_user, org) else None,
+        country_name=country_name,
+        language_names=language_names,
     )
 
 
