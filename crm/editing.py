@@ -169,17 +169,19 @@ def trashed_meanwhile():
     return render_template("errors/error.html", code=409, title=title, message=message), 409
 
 
-def edit_record(record, *, build_form, save, template, done, reload, context=None, saved=None):
+def edit_record(record, *, build_form, save, template, reload, done=None, context=None, saved=None):
     """Show the edit form of ``record``, save it, or show the conflict page (409).
 
     ``build_form(record, **kwargs)`` makes the area's form (``formdata=None`` for the stored
     values); ``save(record, form)`` calls the area's service, which flushes; ``done(record)`` is
-    the page to go to after the save and ``saved(record)`` what to say there; ``reload(id)``
+    the page to go to after the save (the record's own page unless said) and ``saved(record)``
+    what to say there; ``reload(id)``
     loads the record again (with what its form reads) after a rollback, 404 if it is gone;
     ``context(record)`` adds to the template's variables.
     """
     context = context or (lambda item: {})
     saved = saved or (lambda item: _("Saved."))
+    done = done or (lambda item: kind_of(item).page(item))
     record_id = record.id
     form = build_form(record)
     if form.validate_on_submit():

@@ -9,6 +9,7 @@ area; a kind refers to another kind by name.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
@@ -61,6 +62,10 @@ class Kind:
     def url_args(self, record):
         """The keyword arguments of ``url_for(kind.detail, ...)`` for ``record``."""
         return self.detail_args(record) if self.detail_args else {self.id_arg: record.id}
+
+    def page(self, record, **kwargs):
+        """The address of ``record``'s own page."""
+        return url_for(self.detail, **self.url_args(record), **kwargs)
 
     def editor_options(self):
         """Loader options for what ``editors`` reads (one ``selectinload`` chain per path)."""

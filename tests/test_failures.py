@@ -37,13 +37,19 @@ def database_file(tmp_path):
 @pytest.fixture
 def app(tmp_path, database_file):
     """An app on a SQLite file of its own, whose writers wait 200 ms for a lock."""
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database_file}",
-            "INSTANCE_PATH": str(tmp_path / "instance"),
-            "SQLITE_BUSY_TIMEOUT": 200,
-        }
-    )
+    settings = {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database_file}",
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "SQLITE_BUSY_TIMEOUT": 200,
+    }
+    with own_app(settings) as app:
+        yield app
+
+
+@contextmanager
+def own_app(settings):
+    """An app with a schema of its own, its connections closed afterwards."""
+    app = create_app(settings)
     with app.app_context():
         db.create_all()
     yield app
@@ -162,15 +168,11 @@ def test_signing_in_while_the_database_is_unreachable_answers_503(unreachable_ap
 @pytest.fixture(params=[backend for backend in BACKENDS if backend == "postgresql"])
 def postgresql_app(request, tmp_path):
     """An app on a PostgreSQL database of its own, which the test may close to connections."""
-    with scratch_database(os.environ["TEST_DATABASE_URL"], "failures") as url:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": str(tmp_path / "pg")})
-        with app.app_context():
-            db.create_all()
+    with (
+        scratch_database(os.environ["TEST_DATABASE_URL"], "failures") as url,
+        own_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": str(tmp_path / "pg")}) as app,
+    ):
         yield app
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        limiter.reset()
 
 
 @contextmanager

@@ -33,8 +33,7 @@ bp = Blueprint("attachments", __name__)
 
 
 def record_url(parent):
-    kind = kind_of(parent)
-    return url_for(kind.detail, **kind.url_args(parent), _anchor="attachments")
+    return kind_of(parent).page(parent, _anchor="attachments")
 
 
 def upload_url(parent):

@@ -196,7 +196,6 @@ def edit(contact_id):
             contact, form.values(), actor=current_user
         ),
         template="contacts/form.html",
-        done=lambda contact: url_for("contacts.detail", contact_id=contact.id),
         saved=lambda contact: _("Contact %(name)s saved.", name=contact.latin_name),
         reload=get_live,
         context=lambda contact: {"contact": contact},

@@ -126,7 +126,6 @@ def edit(event_id):
         build_form=event_form,
         save=save_event,
         template="events/form.html",
-        done=lambda event: url_for("events.detail", event_id=event.id),
         saved=lambda event: _("Event saved."),
         reload=get_event,
         context=lambda event: {"event": event},

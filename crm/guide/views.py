@@ -78,7 +78,6 @@ def edit(slug):
         build_form=lambda page, **kwargs: PageForm(obj=page, page=page, **kwargs),
         save=save,
         template="guide/form.html",
-        done=lambda page: url_for("guide.page", slug=page.slug),
         saved=lambda page: _("Page saved."),
         reload=lambda page_id: live_or_404(GuidePage, page_id),
         context=lambda page: {"page": page},

@@ -195,7 +195,6 @@ def edit(meeting_id):
         build_form=meeting_form,
         save=save_meeting,
         template="meetings/form.html",
-        done=lambda meeting: url_for("meetings.detail", meeting_id=meeting.id),
         saved=lambda meeting: _("Meeting saved."),
         reload=get_live,
         context=lambda meeting: {"meeting": meeting},

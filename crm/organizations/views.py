@@ -204,7 +204,6 @@ def edit(organization_id):
         build_form=organization_form,
         save=lambda org, form: services.update_organization(org, form.values(), actor=current_user),
         template="organizations/form.html",
-        done=lambda org: url_for("organizations.detail", organization_id=org.id),
         saved=lambda org: _("Organization %(name)s saved.", name=org.name),
         reload=load_for_edit,
         context=lambda org: {"org": org},

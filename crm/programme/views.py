@@ -47,13 +47,12 @@ def create_page(form, save, template, detail_url):
     return render_template(template, form=form, item=None)
 
 
-def edit_page(item, build_form, save, template, detail_url, reload):
+def edit_page(item, build_form, save, template, reload):
     return edit_record(
         item,
         build_form=build_form,
         save=lambda item, form: save(item, form.values(), actor=current_user),
         template=template,
-        done=detail_url,
         reload=reload,
         context=lambda item: {"item": item},
     )
@@ -117,9 +116,12 @@ def edit_agreement(agreement_id):
     item = load_agreement(agreement_id)
     require_edit(item)
     return edit_page(
-        item, agreement_form, services.save_agreement, "programme/agreement_form.html",
-        agreement_url, load_agreement,
-    )  # fmt: skip
+        item,
+        agreement_form,
+        services.save_agreement,
+        "programme/agreement_form.html",
+        load_agreement,
+    )
 
 
 @bp.route("/agreements/<id:agreement_id>/delete", methods=["POST"])
@@ -168,9 +170,7 @@ def story_form(item, **kwargs):
 def edit_story(story_id):
     item = load_story(story_id)
     require_edit(item)
-    return edit_page(
-        item, story_form, services.save_story, "programme/story_form.html", story_url, load_story
-    )
+    return edit_page(item, story_form, services.save_story, "programme/story_form.html", load_story)
 
 
 @bp.route("/stories/<id:story_id>/delete", methods=["POST"])

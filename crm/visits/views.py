@@ -171,7 +171,6 @@ def edit(visit_id):
         build_form=visit_form,
         save=lambda visit, form: services.update_visit(visit, form.values(), actor=current_user),
         template="visits/form.html",
-        done=lambda visit: url_for("visits.detail", visit_id=visit.id),
         saved=lambda visit: _("Visit saved."),
         reload=load_for_edit,
         context=lambda visit: {"visit": visit},
