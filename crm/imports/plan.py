@@ -1,11 +1,16 @@
 """What checking a file decides, row by row: shared by the checker, its look-ups and the writer."""
 
+from copy import deepcopy
 from dataclasses import dataclass, field
+from enum import Enum
 
 from crm.contacts.models import NameOrder
 from crm.imports.models import ImportKind
+from crm.organizations.models import Kind, Region, Size
 
 CREATE, UPDATE, UNCHANGED, SKIP = "create", "update", "unchanged", "skip"
+CHECKED = ("number", "raw", "values", "problems", "missing", "sector_ids")  # what ``clean`` sets
+ENUM_VALUES = {"kind": Kind, "region": Region, "size": Size, "name_order": NameOrder}
 
 
 @dataclass
@@ -25,6 +30,25 @@ class Row:
     missing: list = field(default_factory=list)  # required fields, a problem for new records
     target_owners: set = field(default_factory=set)
     current: dict | None = None  # the matched record's columns before the import
+
+    def to_json(self):
+        """What ``clean`` decided, as JSON values (enums by value), kept between the preview and
+        the confirmation; a copy, as ``plan`` adds to the row afterwards and is run again."""
+        data = {name: deepcopy(getattr(self, name)) for name in CHECKED}
+        data["values"] = {
+            name: value.value if isinstance(value, Enum) else value
+            for name, value in self.values.items()
+        }
+        return data
+
+    @classmethod
+    def from_json(cls, data):
+        """The row ``to_json`` describes, as ``clean`` left it."""
+        values = {
+            name: ENUM_VALUES[name](value) if name in ENUM_VALUES and value is not None else value
+            for name, value in data["values"].items()
+        }
+        return cls(**{**{name: data[name] for name in CHECKED}, "values": values})
 
     @property
     def label(self):

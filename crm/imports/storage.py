@@ -2,7 +2,6 @@
 linked to its import run, and deleted after the import or after a day."""
 
 import json
-import pickle
 import re
 import secrets
 from datetime import timedelta
@@ -15,6 +14,7 @@ from sqlalchemy import select
 from crm.clock import now_utc
 from crm.extensions import db
 from crm.imports.models import ImportRun, RunStatus
+from crm.imports.plan import Row
 from crm.imports.reading import read_table
 
 KEEP_FOR = timedelta(days=1)
@@ -68,21 +68,32 @@ def read_preview(run, keep, start, count):
         return list(islice(wanted, start, start + count))
 
 
-def save_checked(run, frozen_rows, phones):
-    """The preview's cell checks (rows pickled before ``plan``), for the confirmation."""
-    with (folder() / f"{run.stored_name}.checked").open("wb") as out:
-        pickle.dump((frozen_rows, phones), out, protocol=pickle.HIGHEST_PROTOCOL)
+def save_checked(run, checked_rows, phones):
+    """The preview's cell checks (``Row.to_json`` taken before ``plan``), for the confirmation."""
+    phones = [[*key, *result] for key, result in phones.items()]
+    with (folder() / f"{run.stored_name}.checked").open("w", encoding="utf-8") as out:
+        json.dump({"rows": checked_rows, "phones": phones}, out, ensure_ascii=False)
 
 
 def load_checked(run):
-    """(rows, phones) saved by ``save_checked``, or None when there are none."""
+    """(rows, phones) saved by ``save_checked``, or None when there are none to trust.
+
+    A file that cannot be read (damaged, or pickled by an older Zubia) counts as missing: the
+    confirmation then checks the uploaded file again, as it does when there is no such file.
+    """
     path = folder() / f"{run.stored_name}.checked"
-    if not path.exists():
+    try:
+        with path.open(encoding="utf-8") as saved:
+            checked = json.load(saved)
+        rows = [Row.from_json(data) for data in checked["rows"]]
+        phones = {(name, text, country): (value, error)
+                  for name, text, country, value, error in checked["phones"]}  # fmt: skip
+    except FileNotFoundError:
         return None
-    # Written by this server, under a name it generated, in its own instance folder.
-    with path.open("rb") as saved:
-        frozen_rows, phones = pickle.load(saved)  # noqa: S301
-    return pickle.loads(frozen_rows), phones  # noqa: S301
+    except (ValueError, TypeError, KeyError, AttributeError) as unreadable:
+        current_app.logger.warning("import %s: checks not readable: %r", run.id, unreadable)
+        return None
+    return rows, phones
 
 
 SUFFIXES = ("", ".preview.jsonl", ".checked")

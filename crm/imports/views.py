@@ -1,4 +1,3 @@
-import pickle
 from math import ceil
 
 from flask import (
@@ -171,10 +170,10 @@ def mapping(run_id):
         columns = columns_from(form, headers)
         checker = Checker(run.kind, columns, options, current_user)
         rows = checker.clean(table)
-        frozen = pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)  # before plan() adds to it
+        checked = [row.to_json() for row in rows]  # before plan() adds to them
         plan = checker.plan(rows)
         write_preview(run, plan)
-        storage.save_checked(run, frozen, checker.phones)
+        storage.save_checked(run, checked, checker.phones)
         run.encoding = table.encoding
         run.mapping = {
             "headers": headers,
