@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Integer
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from crm.clock import now_utc
 
@@ -39,6 +39,24 @@ class Record(Versioned):
     @property
     def is_deleted(self):
         return self.deleted_at is not None
+
+
+class Mergeable:
+    """Mixin for the records crm.duplicates merges (``mergeable`` in crm.kinds).
+
+    ``merged_into_id`` is the record a merged-away one was merged into, while it waits in the
+    trash: the trash names the survivor without reading the history. It stays the direct
+    survivor when that one is merged in turn, the way the history tells it.
+    """
+
+    @declared_attr
+    def merged_into_id(cls) -> Mapped[int | None]:
+        # Indexed for the ON DELETE SET NULL that purging a survivor runs.
+        return mapped_column(ForeignKey(f"{cls.__tablename__}.id", ondelete="SET NULL"), index=True)
+
+    @declared_attr
+    def merged_into(cls):
+        return relationship(cls, remote_side=f"{cls.__name__}.id", lazy="raise")
 
 
 class EditConflict(Exception):

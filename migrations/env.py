@@ -1,4 +1,5 @@
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from alembic import context
@@ -84,11 +85,40 @@ def run_migrations_online():
 
     connectable = get_engine()
 
-    with connectable.connect() as connection:
+    with connectable.connect() as connection, sqlite_foreign_keys_off(connection):
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
             context.run_migrations()
+            check_sqlite_foreign_keys(connection)
+
+
+@contextmanager
+def sqlite_foreign_keys_off(connection):
+    """SQLite's batch mode recreates a table to change it; with foreign keys on, dropping the
+    old table would delete, through ON DELETE CASCADE, the rows that refer to it (altering
+    organizations would empty contacts). The pragma has no effect inside a transaction, so it
+    is set before the migrations' one begins, and set back on the pooled connection after.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    connection.commit()
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.commit()
+
+
+def check_sqlite_foreign_keys(connection):
+    """With the checks off, a migration could leave a reference dangling: fail it, rolled back."""
+    if connection.dialect.name != "sqlite":
+        return
+    dangling = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if dangling:
+        raise RuntimeError(f"migrations left references dangling: {dangling[:10]}")
 
 
 if context.is_offline_mode():

@@ -24,14 +24,14 @@ AREAS = {
         ManagerOrganizationForm,
         organizations.FIELDS,
         {"owner_id", "sector_ids"},
-        {"last_contact_at", "contact_due_at", "search_key"},  # derived
+        {"last_contact_at", "contact_due_at", "search_key", "merged_into_id"},  # derived
     ),
     "contact": (
         Contact,
         ManagerContactForm,
         contacts.FIELDS,
         set(),
-        {"search_key"},  # derived
+        {"search_key", "merged_into_id"},  # derived (merged_into_id by a merge)
     ),
     "action": (
         Action,

@@ -6,7 +6,7 @@ from crm.database import LabelledEnum, enum_column
 from crm.extensions import db
 from crm.kinds import Kind, register, waits_for_organization
 from crm.organizations.models import Organization
-from crm.records import Record
+from crm.records import Mergeable, Record
 from crm.text import KEY_LENGTH
 
 
@@ -24,7 +24,7 @@ class NameOrder(LabelledEnum):
         }
 
 
-class Contact(Record, db.Model):
+class Contact(Record, Mergeable, db.Model):
     """A person at an organization."""
 
     __tablename__ = "contacts"

@@ -6,7 +6,8 @@ both keeps one link, a link or B2B request between the two merged records disapp
 that would pair an organization with itself or repeat an existing pair is closed, and there
 stays one permanent point of contact per organization. The history is append-only: a "merge"
 row on each record says what happened; the survivor's timeline reads the merged record's
-history through them (``crm.timeline.merged_ids``).
+history through them (``crm.timeline.merged_ids``). The merged record's ``merged_into_id``
+names the survivor for the trash (crm.records.Mergeable).
 """
 
 from sqlalchemy import delete, exists, or_, select, update
@@ -114,6 +115,7 @@ def _taken(survivor, merged, values):
 
 
 def _finish(entity_type, survivor, merged, taken, moved, actor):
+    merged.merged_into_id = survivor.id
     move_to_trash(merged, actor=actor)
     record(
         "merge",

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from crm import kinds
 from crm.database import LabelledEnum, enum_column
 from crm.extensions import db
-from crm.records import Record
+from crm.records import Mergeable, Record
 from crm.text import KEY_LENGTH
 
 
@@ -131,7 +131,7 @@ organization_sectors = Table(
 )
 
 
-class Organization(Record, db.Model):
+class Organization(Record, Mergeable, db.Model):
     """A company, association, cluster, technology centre, university or government body."""
 
     __tablename__ = "organizations"

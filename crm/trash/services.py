@@ -86,4 +86,6 @@ def _trash(item, instant, actor):
 def _restore(item, actor):
     item.deleted_at = None
     item.deleted_by_id = None
+    if kind_of(item).mergeable:  # live again: no longer a part of the survivor
+        item.merged_into_id = None
     record("restore", item, actor=actor)

@@ -2,9 +2,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
-from crm.audit.models import AuditEvent
 from crm.extensions import db
 from crm.kinds import kind_named, kinds
 from crm.trash.services import RestoreRefused, purge, restore
@@ -34,28 +33,10 @@ def index():
         )
         if kind.shown_with:
             statement = statement.options(selectinload(getattr(model, kind.shown_with)))
+        if kind.mergeable:  # the survivor's name, in the same query
+            statement = statement.options(joinedload(model.merged_into))
         groups[kind] = db.session.scalars(statement).all()
-    return render_template("trash/index.html", groups=groups, merged=merged_into(groups))
-
-
-def merged_into(groups):
-    """{(kind, id): the survivor's name} for the shown records that were merged into another."""
-    mergeable = [kind for kind in groups if kind.mergeable]
-    shown = [item.id for kind in mergeable for item in groups[kind]]
-    if not shown:
-        return {}
-    rows = db.session.execute(
-        select(AuditEvent.entity_type, AuditEvent.entity_id, AuditEvent.changes).where(
-            AuditEvent.action == "merge",
-            AuditEvent.entity_type.in_([kind.name for kind in mergeable]),
-            AuditEvent.entity_id.in_(shown),
-        )
-    )
-    return {
-        (kind, record_id): changes["into_name"]
-        for kind, record_id, changes in rows
-        if changes.get("merged_into")
-    }
+    return render_template("trash/index.html", groups=groups)
 
 
 @bp.route("/<kind>/<id:record_id>/restore", methods=["POST"])

@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from crm.accounts.models import Role, User
 from crm.actions.models import Action
@@ -292,6 +292,7 @@ def test_merging_organizations_moves_everything_and_resolves_collisions(
         assert merges[0].changes["fields_taken"] == ["city", "website"]
         assert merges[0].changes["moved"]["contacts"] == 2
         assert merges[1].changes["merged_into"] == s
+        assert gone.merged_into_id == s
     # The survivor's page shows the merged record's past and the merge itself.
     detail = client.get(f"/organizations/{s}").get_data(as_text=True)
     assert f"from merged record #{m}" in detail
@@ -354,7 +355,9 @@ def test_every_reference_to_an_organization_or_contact_is_moved_by_a_merge(app):
     references = {"organizations": set(), "contacts": set()}
     for table in db.metadata.tables.values():
         for key in table.foreign_keys:
-            if key.column.table.name in references:
+            # The lineage names the record a merged one went into; it stays when that one is
+            # merged in turn, like the history.
+            if key.column.table.name in references and key.parent.name != "merged_into_id":
                 references[key.column.table.name].add(f"{table.name}.{key.parent.name}")
     assert references["organizations"] == merging.ORGANIZATION_REFERENCES
     assert references["contacts"] == merging.CONTACT_REFERENCES
@@ -422,6 +425,69 @@ def test_merging_contacts_moves_meetings_actions_and_visits(app, client, login, 
         assert event.changes["fields_taken"] == ["is_primary", "phone"]
     detail = client.get(f"/contacts/{keep}").get_data(as_text=True)
     assert f"from merged record #{dupe}" in detail
+
+
+BADGE = 'text-bg-secondary">merged into'  # the trash's badge, not the flashed message
+
+
+def merged_pair(app, client, records, manager):
+    """Two contacts merged through the page: (the survivor's id, the merged one's id)."""
+    org = records.org(manager)
+    keep = records.contact(manager, org, given_name="Ane", family_name="Etxeberria")
+    dupe = records.contact(manager, org, given_name="ANE", family_name="ETXEBERRIA")
+    url = f"/duplicates/contacts/{keep}/{dupe}"
+    assert client.post(url, data=merge_data(client, url)).status_code == 302
+    return keep, dupe
+
+
+def test_the_trash_names_the_survivor_from_the_lineage_column(app, client, login, records):
+    manager = login(Role.MANAGER)
+    keep, dupe = merged_pair(app, client, records, manager)
+    with app.app_context():
+        # Not from the history: without its merge rows the trash still knows.
+        db.session.execute(delete(AuditEvent).where(AuditEvent.action == "merge"))
+        db.session.commit()
+        assert db.session.get(Contact, dupe).merged_into_id == keep
+        survivor = str(db.session.get(Contact, keep))
+    assert f"{BADGE} {survivor}" in client.get("/trash/").get_data(as_text=True)
+
+
+def test_the_trash_page_reads_the_survivors_in_its_own_queries(
+    app, client, login, records, count_queries
+):
+    manager = login(Role.MANAGER)
+
+    def queries():
+        with count_queries() as counted:
+            assert client.get("/trash/").status_code == 200
+        return len(counted)
+
+    merged_pair(app, client, records, manager)
+    few = queries()
+    for _ in range(3):
+        merged_pair(app, client, records, manager)
+    assert queries() == few
+
+
+def test_a_restored_merged_record_is_live_again_and_no_longer_merged(app, client, login, records):
+    manager = login(Role.MANAGER)
+    _keep, dupe = merged_pair(app, client, records, manager)
+    assert client.post(f"/trash/contact/{dupe}/restore").status_code == 302
+    with app.app_context():
+        restored = db.session.get(Contact, dupe)
+        assert (restored.deleted_at, restored.merged_into_id) == (None, None)
+    assert client.post(f"/contacts/{dupe}/delete").status_code == 302
+    assert BADGE not in client.get("/trash/").get_data(as_text=True)
+
+
+def test_purging_the_survivor_forgets_the_lineage(app, client, login, records):
+    admin = login(Role.ADMIN)
+    keep, dupe = merged_pair(app, client, records, admin)
+    assert client.post(f"/contacts/{keep}/delete").status_code == 302
+    assert client.post(f"/trash/contact/{keep}/purge").status_code == 302
+    with app.app_context():
+        assert db.session.get(Contact, dupe).merged_into_id is None
+    assert BADGE not in client.get("/trash/").get_data(as_text=True)
 
 
 def test_merging_organizations_moves_their_attachments(app, client, login, pair):
