@@ -1,68 +1,79 @@
-"""A field added to a model or a form must reach the service and the record page: nothing
-edited may be dropped silently (the way a form field missing from ``services.FIELDS`` was)."""
+"""Every field is declared once, in its area's ``fields``, and everything reads that declaration:
+a column or a form field declared nowhere fails here (the way a form field missing from the
+service's list was once dropped silently), and so does a declaration nothing can honour."""
 
 import pytest
 from sqlalchemy import inspect
 
-from crm.actions import services as actions
+from crm.actions import fields as actions
 from crm.actions.forms import ActionForm
 from crm.actions.models import Action
-from crm.contacts import services as contacts
-from crm.contacts.forms import ManagerContactForm
+from crm.contacts import fields as contacts
+from crm.contacts.forms import ContactForm, ManagerContactForm
 from crm.contacts.models import Contact
 from crm.editing import BOOKKEEPING
-from crm.organizations import services as organizations
-from crm.organizations.forms import ManagerOrganizationForm
+from crm.fields import IMPORT, SERVICE, TEXT
+from crm.imports.fields import FIELDS as IMPORTED
+from crm.imports.models import ImportKind
+from crm.organizations import fields as organizations
+from crm.organizations.forms import ManagerOrganizationForm, OrganizationForm
 from crm.organizations.models import Organization
 from crm.records import Record
 
-# Per area: the form managers use, the service's fields, what its writer handles besides them,
-# and the columns nobody edits (each says why).
+# Per area: its fields, its model, the form managers use, the form of a point of contact.
 AREAS = {
-    "organization": (
-        Organization,
-        ManagerOrganizationForm,
-        organizations.FIELDS,
-        {"owner_id", "sector_ids"},
-        {"last_contact_at", "contact_due_at", "search_key", "merged_into_id"},  # derived
-    ),
-    "contact": (
-        Contact,
-        ManagerContactForm,
-        contacts.FIELDS,
-        set(),
-        {"search_key", "merged_into_id"},  # derived (merged_into_id by a merge)
-    ),
-    "action": (
-        Action,
-        ActionForm,
-        actions.FIELDS,
-        set(),
-        {"created_by_id", "status", "completed_at"},  # set by who creates it and by set_status
-    ),
+    "organization": (organizations.FIELDS, ManagerOrganizationForm, OrganizationForm),
+    "contact": (contacts.FIELDS, ManagerContactForm, ContactForm),
+    "action": (actions.FIELDS, ActionForm, ActionForm),
 }
+MODELS = {"organization": Organization, "contact": Contact, "action": Action}
 
 
-def bookkeeping_columns():
-    """Columns every kept record has: id, version, timestamps, the trash."""
-    return {"id", "version", "created_at", "updated_at", "deleted_at", "deleted_by_id"}
+def kept_columns():
+    """Columns every kept record has: its version, the trash, a merge's lineage."""
+    return {"version", "deleted_at", "deleted_by_id", "merged_into_id"}
 
 
-@pytest.mark.parametrize("area", AREAS)
-def test_every_column_is_edited_or_said_to_be_derived(area):
-    model, _form, fields, handled, derived = AREAS[area]
-    columns = {column.key for column in inspect(model).columns}
-    assert issubclass(model, Record)
-    unaccounted = columns - set(fields) - handled - derived - bookkeeping_columns()
-    assert unaccounted == set(), f"{area}: columns no form, service or rule writes"
-
-
-@pytest.mark.parametrize("area", AREAS)
-def test_every_form_field_reaches_the_service(app, area):
-    _model, form_class, fields, handled, _derived = AREAS[area]
+def form_fields(app, form_class):
     with app.test_request_context():
-        edited = {field.name for field in form_class(formdata=None)} - set(BOOKKEEPING)
-    assert edited <= set(fields) | handled, f"{area}: form fields the service drops"
+        return {field.name for field in form_class(formdata=None)} - set(BOOKKEEPING)
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_every_column_is_declared(area):
+    fields = AREAS[area][0]
+    model = MODELS[area]
+    assert issubclass(model, Record)
+    columns = {column.key for column in inspect(model).columns}
+    declared = {f.name for f in fields if f.role != IMPORT} | set(fields.derived)
+    assert columns - declared - kept_columns() == set(), f"{area}: columns declared nowhere"
+    stored = set(fields.written) | set(fields.derived)
+    assert stored <= columns, f"{area}: declared as written, but no such column"
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_every_form_field_is_declared_and_reaches_the_service(app, area):
+    fields, manager_form, form = AREAS[area]
+    edited = set(fields.edited)
+    assert form_fields(app, manager_form) <= edited, f"{area}: form fields the service drops"
+    assert form_fields(app, form) <= form_fields(app, manager_form)
+    services = {f.name for f in fields if f.role == SERVICE}
+    assert services <= form_fields(app, manager_form), f"{area}: nothing sets {services}"
+
+
+@pytest.mark.parametrize("kind", ImportKind)
+def test_imported_fields_are_read_by_the_form_or_the_checker(app, kind):
+    fields, _manager, form = AREAS[kind.value]
+    text = {f.name for f in fields.imported if f.cell == TEXT}
+    assert text <= form_fields(app, form), "text cells are checked by the form's own field"
+    assert [f.name for f in IMPORTED[kind]] == [f.import_name for f in fields.imported]
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_export_headers_are_distinct(area):
+    fields = AREAS[area][0]
+    headers = [str(label) for label, _cell in fields.exported]
+    assert len(headers) == len(set(headers)), f"{area}: two export columns share a header"
 
 
 def test_the_organization_page_shows_every_field_its_form_edits(client, login, records):
@@ -98,4 +109,4 @@ def test_the_organization_page_shows_every_field_its_form_edits(client, login, r
     }
     for name, text in shown.items():
         assert str(text) in page, name
-    assert set(shown) >= set(organizations.FIELDS)
+    assert set(shown) >= set(organizations.FIELDS.written) - {"owner_id"}

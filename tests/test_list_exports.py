@@ -45,14 +45,14 @@ def test_organizations_export_is_the_filtered_sorted_list_on_every_page(
     records.org(user, name='=HYPERLINK("http://evil.test")')
     trash(app, Organization, records.org(user, name="Basque gone"), user)
     rows = read_csv(client.get("/organizations/export.csv?q=basque&sort=-name&page=2"))
-    assert [row["Name"] for row in rows] == [f"Basque {n:02d}" for n in reversed(range(30))]
+    assert [row["Name (Latin script)"] for row in rows] == [f"Basque {n:02d}" for n in reversed(range(30))]
     assert rows[0]["City"] == "Bilbao"
     assert rows[0]["Region"] == "Basque Country"
-    assert rows[0]["Owner"] == user.name
+    assert rows[0]["Owner (point of contact)"] == user.name
     assert rows[0]["Created"].startswith("20") and "T" in rows[0]["Created"]
     everything = read_csv(client.get("/organizations/export.csv?region=mie"))
-    assert [row["Name"] for row in everything] == ["三重大学"]
-    names = [row["Name"] for row in read_csv(client.get("/organizations/export.csv"))]
+    assert [row["Name (Latin script)"] for row in everything] == ["三重大学"]
+    names = [row["Name (Latin script)"] for row in read_csv(client.get("/organizations/export.csv"))]
     assert '\'=HYPERLINK("http://evil.test")' in names
     assert "Basque gone" not in names
     with app.app_context():
@@ -95,10 +95,10 @@ def test_contacts_export_follows_the_filters(app, client, login, records):
     )
     trash(app, Contact, records.contact(user, mie, given_name="Gone"), user)
     rows = read_csv(client.get("/contacts/export.csv?region=mie"))
-    assert [(r["Family name"], r["Name in own script"]) for r in rows] == [("Yamada", "山田 太郎")]
+    assert [(r["Family name"], r["Name in native script"]) for r in rows] == [("Yamada", "山田 太郎")]
     assert rows[0]["Organization"] == "Mie University"
     assert rows[0]["Phone"] == "'+81592311111"  # a leading + would start a formula
-    assert rows[0]["Permanent point of contact"] == "yes"
+    assert rows[0]["Permanent point of contact of the organization"] == "yes"
     assert rows[0]["Name order"] == "Family name first (Japanese)"
 
 
@@ -136,7 +136,7 @@ def test_actions_export_defaults_to_open_like_the_list(app, client, login, recor
         set_status(db.session.get(Action, done), Status.DONE, actor=db.session.get(User, user.id))
         db.session.commit()
     rows = read_csv(client.get("/actions/export.csv"))
-    assert [(r["What"], r["Due"], r["Organization"]) for r in rows] == [
+    assert [(r["What"], r["Due date"], r["Organization"]) for r in rows] == [
         ("Open one", "2026-12-01", "Fundación Tecnalia")
     ]
     every = read_csv(client.get("/actions/export.csv?status=all&sort=title"))

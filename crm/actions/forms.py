@@ -3,6 +3,7 @@ from wtforms import DateField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
+from crm.actions.fields import FIELDS
 from crm.actions.models import Priority, RepeatUnit
 from crm.contacts.models import Contact
 from crm.extensions import db
@@ -70,17 +71,7 @@ class ActionForm(EditForm):
         return valid
 
     def values(self):
-        def as_id(value):
-            return int(value) if value else None
-
-        return {
-            "title": self.title.data,
-            "details": self.details.data or None,
-            "owner_id": self.owner_id.data,
-            "due_date": self.due_date.data,
-            "priority": Priority(self.priority.data),
-            "organization_id": as_id(self.organization_id.data),
-            "contact_id": as_id(self.contact_id.data),
-            "repeat_every": self.repeat_every.data if self.repeat_unit.data else None,
-            "repeat_unit": RepeatUnit(self.repeat_unit.data) if self.repeat_unit.data else None,
-        }
+        data = FIELDS.values(self)
+        if data["repeat_unit"] is None:
+            data["repeat_every"] = None
+        return data

@@ -3,32 +3,18 @@
 import calendar
 from datetime import date, timedelta
 
-from crm.actions.models import Action, Priority, RepeatUnit, Status
+from crm.actions.fields import FIELDS
+from crm.actions.models import Action, RepeatUnit, Status
 from crm.audit.services import diff, record
 from crm.clock import now_utc
 from crm.extensions import db
 from crm.reminders.planning import assignment_notice
 
-FIELDS = (
-    "title",
-    "details",
-    "owner_id",
-    "due_date",
-    "priority",
-    "organization_id",
-    "contact_id",
-    "meeting_id",
-    "match_id",
-    "repeat_every",
-    "repeat_unit",
-)
-
 
 def create_action(data, *, actor):
-    values = {field: data.get(field) for field in FIELDS}
-    values["priority"] = values["priority"] or Priority.NORMAL
+    values = FIELDS.new_row(data)
     action = Action(created_by_id=actor.id, status=Status.OPEN)
-    changes = diff(action, values, FIELDS)
+    changes = diff(action, values, FIELDS.written)
     db.session.add(action)
     db.session.flush()
     record("create", action, actor=actor, changes=changes)
@@ -37,7 +23,7 @@ def create_action(data, *, actor):
 
 
 def update_action(action, data, *, actor):
-    changes = diff(action, data, [f for f in FIELDS if f in data])
+    changes = diff(action, data, [f for f in FIELDS.written if f in data])
     if changes:
         db.session.flush()
         record("update", action, actor=actor, changes=changes)
@@ -64,7 +50,7 @@ def set_status(action, status, *, actor):
     action.completed_at = now_utc() if status is not Status.OPEN else None
     record("update", action, actor=actor, changes={"status": [old.value, status.value]})
     if status is Status.DONE and action.repeat_every and action.repeat_unit:
-        data = {f: getattr(action, f) for f in FIELDS}
+        data = {f: getattr(action, f) for f in FIELDS.written}
         data["due_date"] = next_due(action.due_date, action.repeat_every, action.repeat_unit)
         return create_action(data, actor=actor)
     return None

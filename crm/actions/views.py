@@ -5,8 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import case, func, select
 
-from crm import export_columns
 from crm.actions import services
+from crm.actions.fields import FIELDS
 from crm.actions.filters import bucket_arg, bucket_clauses, filter_choices
 from crm.actions.forms import ActionForm
 from crm.actions.models import Action, Status
@@ -198,9 +198,7 @@ def set_status(action_id):
 @bp.route("/export.csv")
 def export():
     statement, filters, sort = listed()
-    return export_list(
-        "actions", statement, export_columns.ACTIONS, filters={**filters, "sort": sort}
-    )
+    return export_list("actions", statement, FIELDS.exported, filters={**filters, "sort": sort})
 
 
 @bp.route("/<id:action_id>/delete", methods=["POST"])

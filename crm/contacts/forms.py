@@ -7,6 +7,7 @@ from wtforms import BooleanField, EmailField, SelectField, StringField, Validati
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional
 
+from crm.contacts.fields import FIELDS
 from crm.contacts.models import NameOrder
 from crm.extensions import db
 from crm.forms import (
@@ -39,21 +40,6 @@ def e164(value, region):
         raise ValidationError(_l("Enter a valid phone number, with its country code (+34, +81)."))
     formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     return f"{formatted};ext={number.extension}" if number.extension else formatted
-
-
-OPTIONAL_TEXT = (
-    "second_family_name",
-    "native_name",
-    "reading",
-    "salutation",
-    "job_title",
-    "email",
-    "phone",
-    "mobile",
-    "language",
-    "timezone",
-    "notes",
-)
 
 
 class ContactForm(EditForm):
@@ -120,16 +106,8 @@ class ContactForm(EditForm):
             field.data = e164(field.data, self._region())
 
     def values(self):
-        data = {name: field.data for name, field in self._fields.items()}
-        for name in OPTIONAL_TEXT:
-            data[name] = data[name] or None
-        if data["email"]:
-            data["email"] = data["email"].lower()
-        data["name_order"] = NameOrder(data["name_order"])
-        data.pop("csrf_token", None)
-        data.pop("version")
-        data.pop("loaded")
-        return data
+        """The cleaned data for the services: typed, empty strings as None."""
+        return FIELDS.values(self)
 
 
 class ManagerContactForm(ContactForm):

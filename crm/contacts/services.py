@@ -3,29 +3,9 @@
 from sqlalchemy import true, update
 
 from crm.audit.services import diff, record
+from crm.contacts.fields import FIELDS
 from crm.contacts.models import Contact
 from crm.extensions import db
-from crm.text import search_key
-
-FIELDS = (
-    "organization_id",
-    "name_order",
-    "given_name",
-    "family_name",
-    "second_family_name",
-    "native_name",
-    "reading",
-    "salutation",
-    "job_title",
-    "email",
-    "phone",
-    "mobile",
-    "language",
-    "timezone",
-    "notes",
-    "is_primary",
-    "owner_id",
-)
 
 
 def _apply(contact, data):
@@ -42,21 +22,14 @@ def _apply(contact, data):
             .values(is_primary=False, version=Contact.version + 1)
             .execution_options(synchronize_session="fetch")
         )
-    changes = diff(contact, data, [f for f in FIELDS if f in data])
-    contact.search_key = search_key(
-        contact.given_name,
-        contact.family_name,
-        contact.second_family_name,
-        contact.native_name,
-        contact.reading,
-        contact.email,
-    )
+    changes = diff(contact, data, [f for f in FIELDS.written if f in data])
+    FIELDS.refresh(contact)
     return changes
 
 
 def create_contact(data, *, actor):
     contact = Contact(owner_id=actor.id)
-    changes = _apply(contact, data)
+    changes = _apply(contact, {**FIELDS.defaults, **data})
     db.session.add(contact)
     db.session.flush()
     record("create", contact, actor=actor, changes=changes)

@@ -16,13 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.utils import secure_filename
 
-from crm import export_columns
 from crm.accounts.models import User
 from crm.actions.models import Action, Status
 from crm.audit.services import record
 from crm.authorization import can_edit, require_edit
 from crm.clock import now_utc
 from crm.contacts import services
+from crm.contacts.fields import FIELDS
 from crm.contacts.forms import ContactForm, ManagerContactForm
 from crm.contacts.models import Contact
 from crm.contacts.vcard import vcard
@@ -109,9 +109,7 @@ def index():
 @bp.route("/export.csv")
 def export():
     statement, filters, sort = listed()
-    return export_list(
-        "contacts", statement, export_columns.CONTACTS, filters={**filters, "sort": sort}
-    )
+    return export_list("contacts", statement, FIELDS.exported, filters={**filters, "sort": sort})
 
 
 @bp.route("/export.vcf")

@@ -31,6 +31,7 @@ from crm.demo.smes import SMES
 from crm.extensions import db
 from crm.meetings import services as meetings
 from crm.organizations import services as organizations
+from crm.organizations.fields import FIELDS as ORGANIZATION_FIELDS
 from crm.organizations.models import Kind, Organization, Sector
 
 SEED = 2026
@@ -148,18 +149,13 @@ class Builder(Schedule):
         sector_ids = dict(db.session.execute(select(Sector.code, Sector.id)).all())
         owners = {side: itertools.cycle(users) for side, users in self.points.items()}
         start = self.now - timedelta(days=7 * WEEKS + 30)
-        copied = ("name", "native_name", "kind", "region", "country", "city", "size",
-                  "languages", "export_markets")  # fmt: skip
         for i, entry in enumerate(ORGANIZATIONS + SMES):
             owner = next(owners[entry.region.side])
             created_at = start + timedelta(hours=5 * i)
             self.travel(created_at)
-            data = {name: getattr(entry, name) for name in copied}
+            data = ORGANIZATION_FIELDS.pick(entry._asdict())
             data.update(
                 website=website(entry),
-                description=entry.description,
-                capabilities=entry.capabilities,
-                interests=entry.interests,
                 sector_ids=[sector_ids[code] for code in entry.sectors],
                 cadence_days=self.rng.choice(CADENCES[entry.kind]),
             )

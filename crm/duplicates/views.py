@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from crm.accounts.models import User
 from crm.actions.models import Action
-from crm.contacts import services as contact_services
+from crm.contacts import fields as contact_fields
 from crm.contacts.forms import ManagerContactForm
 from crm.contacts.models import Contact
 from crm.duplicates import finding, merging
@@ -18,7 +18,7 @@ from crm.duplicates.forms import merge_form
 from crm.extensions import db
 from crm.kinds import Kind, kind_of, kinds
 from crm.meetings.models import meeting_contacts, meeting_organizations
-from crm.organizations import services as organization_services
+from crm.organizations import fields as organization_fields
 from crm.organizations.forms import ManagerOrganizationForm
 from crm.organizations.models import Organization
 from crm.records import EditConflict, check_version
@@ -62,7 +62,7 @@ def _counted(column, ids, deleted_at=None):
 
 ORGANIZATIONS = Merging(
     kind=kind_of(Organization),
-    fields=(*organization_services.FIELDS, "owner_id"),
+    fields=organization_fields.FIELDS.written,
     edit_form=ManagerOrganizationForm,
     loaded=(selectinload(Organization.owner), selectinload(Organization.sectors)),
     merge=merging.merge_organizations,
@@ -76,7 +76,7 @@ ORGANIZATIONS = Merging(
 )
 CONTACTS = Merging(
     kind=kind_of(Contact),
-    fields=contact_services.FIELDS,
+    fields=contact_fields.FIELDS.written,
     edit_form=ManagerContactForm,
     loaded=(selectinload(Contact.organization), selectinload(Contact.owner)),
     merge=merging.merge_contacts,

@@ -13,13 +13,16 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import ValidationError
 
-from crm.contacts.forms import OPTIONAL_TEXT, ContactForm, e164
+from crm.contacts import fields as contacts
+from crm.contacts.forms import ContactForm, e164
 from crm.contacts.models import NameOrder
+from crm.fields import TEXT
 from crm.imports import lookups
 from crm.imports.fields import FIELDS
 from crm.imports.models import ImportKind
 from crm.imports.plan import SKIP, Plan, Row
 from crm.imports.vocabulary import REGION_COUNTRIES, Vocabulary
+from crm.organizations import fields as organizations
 from crm.organizations.forms import OrganizationForm
 from crm.organizations.models import Region
 from crm.text import search_key
@@ -30,25 +33,9 @@ FORMULA = re.compile(r"\s*(=|[+\-@].*[(!|])", re.DOTALL)
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 SEPARATORS = re.compile(r"[;,、，|/]")
 
-CHOICES = ("language", "timezone")  # looked up in the vocabulary, not typed as text
-FORM_FIELDS = {
-    ImportKind.ORGANIZATION: (
-        OrganizationForm,
-        (
-            "name",
-            "native_name",
-            "city",
-            "website",
-            "description",
-            "capabilities",
-            "interests",
-            "export_markets",
-        ),
-    ),
-    ImportKind.CONTACT: (
-        ContactForm,
-        ("given_name", "family_name", *(n for n in OPTIONAL_TEXT if n not in CHOICES)),
-    ),
+FORMS = {
+    ImportKind.ORGANIZATION: (OrganizationForm, organizations.FIELDS),
+    ImportKind.CONTACT: (ContactForm, contacts.FIELDS),
 }
 
 
@@ -90,8 +77,8 @@ class Checker:
         self.options = options
         self.actor = getattr(actor, "_get_current_object", lambda: actor)()  # not a proxy
         self.labels = {f.name: str(f.label) for f in FIELDS[kind]}
-        form_class, names = FORM_FIELDS[kind]
-        self.form = FormFields(form_class, names)
+        form_class, fields = FORMS[kind]
+        self.form = FormFields(form_class, [f.name for f in fields.imported if f.cell == TEXT])
         self.words = Vocabulary(with_users="owner" in self.columns.values())
         self.phones = {}  # (field, text, country) -> (E.164 value, error)
 

@@ -20,9 +20,9 @@ from crm.extensions import db
 from crm.imports.lookups import chunks
 from crm.imports.models import ImportChange, RunStatus
 from crm.imports.services import (
+    FIELDS,
     MODELS,
-    contact_key,
-    organization_key,
+    derived_params,
     set_sectors,
     write_versioned,
 )
@@ -133,12 +133,12 @@ def restore(run, model, entity_type, items, *, now, actor):
         params = []
         for change, current in group:
             merged = {**current, **{k: change.previous[k] for k in names}}
-            key = organization_key(merged) if model is Organization else contact_key(merged)
             params.append(
-                {"b_id": change.entity_id, "b_version": current["version"], "b_search_key": key}
+                {"b_id": change.entity_id, "b_version": current["version"]}
+                | derived_params(model, merged)
                 | {f"b_{k}": merged[k] for k in names}
             )
-        write_versioned(model, (*names, "search_key"), params, now)
+        write_versioned(model, (*names, *FIELDS[model].derived), params, now)
     if model is Organization:
         set_sectors(
             [(c.entity_id, c.previous["sector_ids"]) for c, _cur in items

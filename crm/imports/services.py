@@ -9,15 +9,17 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from crm.audit.services import plain, record_many
 from crm.clock import now_utc
+from crm.contacts import fields as contacts
 from crm.contacts.models import Contact
 from crm.extensions import db
 from crm.imports.lookups import chunks
 from crm.imports.models import ImportChange, ImportKind, ImportRun, RunStatus
 from crm.imports.plan import CREATE, UPDATE
-from crm.organizations.models import Kind, Organization, organization_sectors
-from crm.text import search_key
+from crm.organizations import fields as organizations
+from crm.organizations.models import Organization, organization_sectors
 
 MODELS = {"organization": Organization, "contact": Contact}
+FIELDS = {Organization: organizations.FIELDS, Contact: contacts.FIELDS}
 
 
 class ChangedMeanwhile(Exception):
@@ -57,45 +59,16 @@ def last_mapping(kind, user):
     return (mapping or {}).get("remember", {})
 
 
-def contact_key(values):
-    return search_key(
-        values.get("given_name"),
-        values.get("family_name"),
-        values.get("second_family_name"),
-        values.get("native_name"),
-        values.get("reading"),
-        values.get("email"),
-    )
-
-
-def organization_key(values):
-    return search_key(values.get("name"), values.get("native_name"))
+def derived_params(model, values):
+    """The derived columns (the search key) of a record with ``values``, as bind parameters."""
+    return {f"b_{name}": value for name, value in FIELDS[model].derive(values.get).items()}
 
 
 def new_columns(kind, values, *, actor, now):
     """Every column of a new record, so that one executemany INSERT takes them all."""
-    common = {"created_at": now, "updated_at": now, "version": 1,
-              "owner_id": values.get("owner_id") or actor.id}  # fmt: skip
-    if kind == "organization":
-        names = ("name", "native_name", "region", "city", "size", "website", "description",
-                 "capabilities", "interests", "export_markets")  # fmt: skip
-        return {
-            **common,
-            **{name: values.get(name) for name in names},
-            "kind": values.get("kind") or Kind.COMPANY,
-            "country": values["country"],
-            "cadence_days": 90,
-            "search_key": organization_key(values),
-        }
-    names = ("organization_id", "name_order", "given_name", "family_name", "second_family_name",
-             "native_name", "reading", "salutation", "job_title", "email", "phone", "mobile",
-             "language", "timezone", "notes")  # fmt: skip
-    return {
-        **common,
-        **{name: values.get(name) for name in names},
-        "is_primary": False,
-        "search_key": contact_key(values),
-    }
+    row = FIELDS[MODELS[kind]].new_row(values)
+    return {**row, "created_at": now, "updated_at": now, "version": 1,
+            "owner_id": row["owner_id"] or actor.id}  # fmt: skip
 
 
 def insert_returning_ids(model, rows):
@@ -213,11 +186,10 @@ def update_records(run, rows, *, now):
         params = []
         for row in group:
             merged = {**row.current, **{k: new for k, (_old, new) in row.changes.items()}}
-            key = organization_key(merged) if model is Organization else contact_key(merged)
             params.append({"b_id": row.target_id, "b_version": row.current["version"],
-                           "b_search_key": key,
+                           **derived_params(model, merged),
                            **{f"b_{k}": merged[k] for k in names}})  # fmt: skip
-        write_versioned(model, (*names, "search_key"), params, now)
+        write_versioned(model, (*names, *FIELDS[model].derived), params, now)
     if model is Organization:
         set_sectors(
             [(r.target_id, r.changes["sector_ids"][1]) for r in rows if "sector_ids" in r.changes],

@@ -22,7 +22,16 @@ from crm.forms import (
     strip,
     text_field,
 )
-from crm.organizations.models import Kind, LinkKind, Organization, Region, Sector, Size
+from crm.organizations.fields import FIELDS
+from crm.organizations.models import (
+    DEFAULT_CADENCE_DAYS,
+    Kind,
+    LinkKind,
+    Organization,
+    Region,
+    Sector,
+    Size,
+)
 from crm.text import like_pattern
 
 WORKING_LANGUAGES = [
@@ -87,17 +96,7 @@ class OrganizationForm(EditForm):
 
     def values(self):
         """The cleaned data for the services: enums typed, empty strings as None."""
-        data = {name: field.data for name, field in self._fields.items()}
-        for name in ("native_name", "city", "website", "description", "capabilities", "interests",
-                     "export_markets"):  # fmt: skip
-            data[name] = data[name] or None
-        data["languages"] = ",".join(data["languages"] or []) or None
-        data["kind"], data["region"] = Kind(data["kind"]), Region(data["region"])
-        data["size"] = Size(data["size"]) if data["size"] else None
-        data.pop("csrf_token", None)
-        data.pop("version")
-        data.pop("loaded")
-        return data
+        return FIELDS.values(self)
 
 
 class ManagerOrganizationForm(OrganizationForm):
@@ -106,7 +105,7 @@ class ManagerOrganizationForm(OrganizationForm):
     owner_id = SelectField(_l("Owner (point of contact)"), coerce=int)
     cadence_days = StrictIntegerField(
         _l("Desired contact cadence (days)"),
-        default=90,
+        default=DEFAULT_CADENCE_DAYS,
         validators=[InputRequired(), NumberRange(min=1, max=3650)],
         description=_l("The relationship counts as quiet after this many days without contact."),
     )

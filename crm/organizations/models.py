@@ -10,6 +10,9 @@ from crm.extensions import db
 from crm.records import Mergeable, Record
 from crm.text import KEY_LENGTH
 
+# How often a relationship should hear from us unless a manager says otherwise.
+DEFAULT_CADENCE_DAYS = 90
+
 
 class Kind(LabelledEnum):
     COMPANY = "company"
@@ -157,7 +160,7 @@ class Organization(Record, Mergeable, db.Model):
     languages: Mapped[str | None] = mapped_column(String(40))
     export_markets: Mapped[str | None] = mapped_column(String(300))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    cadence_days: Mapped[int] = mapped_column(default=90)
+    cadence_days: Mapped[int] = mapped_column(default=DEFAULT_CADENCE_DAYS)
     # Derived from the meetings (services.refresh_last_contact), kept here for lists and filters.
     last_contact_at: Mapped[datetime | None]
     # last_contact_at + cadence: the lists' "overdue for contact" filter is a plain comparison.

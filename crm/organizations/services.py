@@ -10,25 +10,8 @@ from crm.audit.services import diff, record
 from crm.clock import now_utc
 from crm.extensions import db
 from crm.meetings.models import Meeting, meeting_organizations
+from crm.organizations.fields import FIELDS
 from crm.organizations.models import Organization, OrganizationLink, Sector
-from crm.text import search_key
-
-FIELDS = (
-    "name",
-    "native_name",
-    "kind",
-    "region",
-    "country",
-    "city",
-    "size",
-    "website",
-    "description",
-    "capabilities",
-    "interests",
-    "languages",
-    "export_markets",
-    "cadence_days",
-)
 
 
 def sectors_by_id(ids):
@@ -38,10 +21,7 @@ def sectors_by_id(ids):
 
 
 def _apply(org, data):
-    changes = diff(org, data, [f for f in FIELDS if f in data])
-    if "owner_id" in data and data["owner_id"] != org.owner_id:
-        changes["owner_id"] = [org.owner_id, data["owner_id"]]
-        org.owner_id = data["owner_id"]
+    changes = diff(org, data, [f for f in FIELDS.written if f in data])
     if "sector_ids" in data:
         new = sectors_by_id(data["sector_ids"])
         old_codes, new_codes = [s.code for s in org.sectors], [s.code for s in new]
@@ -51,13 +31,13 @@ def _apply(org, data):
             org.updated_at = now_utc()  # a change of sectors alone changes the profile too
     if "cadence_days" in changes:
         org.set_last_contact(org.last_contact_at)
-    org.search_key = search_key(org.name, org.native_name)
+    FIELDS.refresh(org)
     return changes
 
 
 def create_organization(data, *, actor):
     org = Organization(owner_id=actor.id, sectors=[])
-    changes = _apply(org, data)
+    changes = _apply(org, {**FIELDS.defaults, **data})
     db.session.add(org)
     db.session.flush()
     record("create", org, actor=actor, changes=changes)

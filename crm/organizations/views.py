@@ -4,7 +4,6 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from crm import export_columns
 from crm.accounts.models import User
 from crm.actions.models import Action, Status
 from crm.authorization import can_edit, require_edit
@@ -16,6 +15,7 @@ from crm.exports import export_list
 from crm.extensions import db
 from crm.listing import choice_arg, int_arg, paginate, query_args, sort_arg
 from crm.organizations import services
+from crm.organizations.fields import FIELDS
 from crm.organizations.forms import (
     LinkForm,
     ManagerOrganizationForm,
@@ -126,7 +126,7 @@ def index():
 def export():
     statement, filters, sort = listed()
     return export_list(
-        "organizations", statement, export_columns.ORGANIZATIONS, filters={**filters, "sort": sort}
+        "organizations", statement, FIELDS.exported, filters={**filters, "sort": sort}
     )
 
 

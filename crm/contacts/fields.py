@@ -1,0 +1,175 @@
+"""The fields of a contact (see ``crm.fields``), with the header names imports know."""
+
+from flask_babel import lazy_gettext as _l
+
+from crm.contacts.models import NameOrder
+from crm.fields import CHECKER, CREATED, ID, IMPORT, OWNER, UPDATED, Field, Fields
+from crm.text import search_key
+
+
+def organization_name(contact):
+    return contact.organization.display_name
+
+
+def contact_key(get):
+    return search_key(
+        get("given_name"),
+        get("family_name"),
+        get("second_family_name"),
+        get("native_name"),
+        get("reading"),
+        get("email"),
+    )
+
+
+FIELDS = Fields(
+    ID,
+    Field(
+        "organization_id",
+        _l("Organization"),
+        (
+            "organization",
+            "organization name",
+            "organization 1 - name",
+            "company",
+            "company name",
+            "会社名",
+            "会社",
+            "企業名",
+            "所属",
+            "勤務先",
+            "empresa",
+            "organización",
+            "entidad",
+        ),
+        cell=CHECKER,
+        required=True,
+        help=_l("Matched by name with the organizations in Zubia."),
+        export=organization_name,
+        key="organization",
+    ),
+    Field(
+        "full_name",
+        _l("Full name"),
+        ("full name", "name", "display name", "氏名", "名前", "お名前", "nombre completo"),
+        role=IMPORT,
+        cell=CHECKER,
+        help=_l("Split into family and given name when those columns are not mapped."),
+    ),
+    Field("name_order", _l("Name order"), from_form=NameOrder),
+    Field("given_name", _l("Given name"), ("first name", "名", "nombre", "nombre de pila")),
+    Field(
+        "family_name",
+        _l("Family name"),
+        ("last name", "surname", "姓", "苗字", "apellido", "primer apellido", "apellidos"),
+    ),
+    Field(
+        "second_family_name",
+        _l("Second family name"),
+        ("second surname", "segundo apellido"),
+    ),
+    Field("native_name", _l("Name in native script"), ("native name",)),
+    Field(
+        "reading",
+        _l("Reading"),
+        ("yomi name", "フリガナ", "ふりがな", "よみがな", "氏名(フリガナ)", "氏名フリガナ"),
+    ),
+    Field(
+        "salutation",
+        _l("How to address them"),
+        ("salutation", "敬称", "tratamiento"),
+    ),
+    Field(
+        "job_title",
+        _l("Job title"),
+        (
+            "position",
+            "organization title",
+            "organization 1 - title",
+            "役職",
+            "肩書",
+            "cargo",
+            "puesto",
+        ),
+    ),
+    Field(
+        "department",
+        _l("Department"),
+        (
+            "organization department",
+            "organization 1 - department",
+            "部署",
+            "部署名",
+            "所属部署",
+            "departamento",
+        ),
+        role=IMPORT,
+        cell=CHECKER,
+        help=_l("Added to the job title."),
+    ),
+    Field(
+        "email",
+        _l("Email"),
+        (
+            "e-mail",
+            "email address",
+            "e-mail address",
+            "e-mail 1 - value",
+            "email 1 - value",
+            "mail",
+            "メールアドレス",
+            "メール",
+            "eメール",
+            "correo",
+            "correo electrónico",
+        ),
+        from_form=str.lower,
+    ),
+    Field(
+        "phone",
+        _l("Phone"),
+        (
+            "telephone",
+            "business phone",
+            "phone 1 - value",
+            "primary phone",
+            "work phone",
+            "電話番号",
+            "電話",
+            "tel",
+            "teléfono",
+        ),
+    ),
+    Field(
+        "mobile",
+        _l("Mobile"),
+        (
+            "mobile phone",
+            "cell phone",
+            "cell",
+            "携帯",
+            "携帯電話",
+            "携帯番号",
+            "móvil",
+            "teléfono móvil",
+        ),
+    ),
+    Field(
+        "language",
+        _l("Preferred language"),
+        ("language", "言語", "idioma"),
+        cell=CHECKER,
+    ),
+    Field(
+        "timezone",
+        _l("Time zone"),
+        ("timezone", "タイムゾーン", "zona horaria"),
+        cell=CHECKER,
+    ),
+    Field("is_primary", _l("Permanent point of contact of the organization"), default=False),
+    Field("notes", _l("Notes"), ("note", "memo", "comments", "備考", "メモ", "notas")),
+    OWNER,
+    CREATED,
+    UPDATED,
+    derived={"search_key": contact_key},
+)
