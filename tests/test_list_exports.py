@@ -45,14 +45,18 @@ def test_organizations_export_is_the_filtered_sorted_list_on_every_page(
     records.org(user, name='=HYPERLINK("http://evil.test")')
     trash(app, Organization, records.org(user, name="Basque gone"), user)
     rows = read_csv(client.get("/organizations/export.csv?q=basque&sort=-name&page=2"))
-    assert [row["Name (Latin script)"] for row in rows] == [f"Basque {n:02d}" for n in reversed(range(30))]
+    assert [row["Name (Latin script)"] for row in rows] == [
+        f"Basque {n:02d}" for n in reversed(range(30))
+    ]
     assert rows[0]["City"] == "Bilbao"
     assert rows[0]["Region"] == "Basque Country"
     assert rows[0]["Owner (point of contact)"] == user.name
     assert rows[0]["Created"].startswith("20") and "T" in rows[0]["Created"]
     everything = read_csv(client.get("/organizations/export.csv?region=mie"))
     assert [row["Name (Latin script)"] for row in everything] == ["三重大学"]
-    names = [row["Name (Latin script)"] for row in read_csv(client.get("/organizations/export.csv"))]
+    names = [
+        row["Name (Latin script)"] for row in read_csv(client.get("/organizations/export.csv"))
+    ]
     assert '\'=HYPERLINK("http://evil.test")' in names
     assert "Basque gone" not in names
     with app.app_context():
@@ -95,7 +99,9 @@ def test_contacts_export_follows_the_filters(app, client, login, records):
     )
     trash(app, Contact, records.contact(user, mie, given_name="Gone"), user)
     rows = read_csv(client.get("/contacts/export.csv?region=mie"))
-    assert [(r["Family name"], r["Name in native script"]) for r in rows] == [("Yamada", "山田 太郎")]
+    assert [(r["Family name"], r["Name in native script"]) for r in rows] == [
+        ("Yamada", "山田 太郎")
+    ]
     assert rows[0]["Organization"] == "Mie University"
     assert rows[0]["Phone"] == "'+81592311111"  # a leading + would start a formula
     assert rows[0]["Permanent point of contact of the organization"] == "yes"

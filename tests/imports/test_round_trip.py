@@ -1,0 +1,32 @@
+"""A file exported from Zubia imports back: its headers are the fields' own labels."""
+
+import pytest
+
+from crm.accounts.models import Role
+from crm.contacts import fields as contacts
+from crm.organizations import fields as organizations
+from tests.imports.conftest import run_id_of, selected_mapping, upload
+
+
+@pytest.mark.parametrize(
+    ("kind", "fields", "path"),
+    [
+        ("organization", organizations.FIELDS, "/organizations/export.csv"),
+        ("contact", contacts.FIELDS, "/contacts/export.csv"),
+    ],
+)
+def test_an_export_maps_back_onto_its_fields(client, login, records, kind, fields, path):
+    manager = login(Role.MANAGER)
+    org_id = records.org(manager, name="Mie University", native_name="三重大学")
+    records.contact(manager, org_id, given_name="Taro", family_name="Yamada")
+    exported = client.get(path).data
+    chosen = selected_mapping(
+        client.get(f"/imports/{run_id_of(upload(client, exported, kind=kind))}/mapping").get_data(
+            as_text=True
+        )
+    )
+    headers = {str(label) for label, _cell in fields.exported}
+    expected = {str(f.label): f.import_name for f in fields.imported if str(f.label) in headers}
+    assert expected, kind
+    assert {header: chosen[header] for header in expected} == expected
+    assert chosen["ID"] == "" and chosen["Created"] == ""  # not fields anyone imports
