@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from crm.demo.guide import PAGES
 from crm.extensions import db
-from crm.guide.models import GuidePage
+from crm.guide.services import create_page
 from crm.matching.models import Match
 from crm.organizations.models import Sector
 from crm.programme import services
@@ -64,9 +64,5 @@ def load_programme(builder, manager, signed_on):
         )
         stories = 1
     for slug, title, body in PAGES:
-        db.session.add(
-            GuidePage(
-                slug=slug, title=title, body=body, owner_id=manager.id, updated_by_id=manager.id
-            )
-        )
+        create_page({"slug": slug, "title": title, "body": body}, actor=manager)
     return {"agreements": 1, "success stories": stories, "guide pages": len(PAGES)}

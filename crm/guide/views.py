@@ -4,7 +4,6 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from crm.audit.services import diff, record
 from crm.authorization import can_edit
 from crm.deleting import trash_and_redirect
 from crm.editing import edit_record
@@ -12,10 +11,10 @@ from crm.extensions import db
 from crm.guide.forms import PageForm
 from crm.guide.models import GuidePage
 from crm.guide.rendering import render
+from crm.guide.services import create_page, update_page
 from crm.records import live_or_404
 
 bp = Blueprint("guide", __name__, url_prefix="/guide")
-FIELDS = ("title", "slug", "body")
 
 
 def get_live(slug):
@@ -48,23 +47,11 @@ def page(slug):
     )
 
 
-def save(page, form):
-    """Create or edit a page: the guide is written together, so everyone may edit it."""
-    new = page is None
-    page = page or GuidePage(owner_id=current_user.id)
-    changes = diff(page, form.values(), FIELDS)
-    page.updated_by_id = current_user.id
-    db.session.add(page)
-    db.session.flush()
-    record("create" if new else "update", page, actor=current_user, changes=changes)
-    return page
-
-
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     form = PageForm()
     if form.validate_on_submit():
-        page = save(None, form)
+        page = create_page(form.values(), actor=current_user)
         db.session.commit()
         return redirect(url_for("guide.page", slug=page.slug))
     return render_template("guide/form.html", form=form, page=None)
@@ -76,7 +63,7 @@ def edit(slug):
     return edit_record(
         page,
         build_form=lambda page, **kwargs: PageForm(obj=page, page=page, **kwargs),
-        save=save,
+        save=lambda page, form: update_page(page, form.values(), actor=current_user),
         template="guide/form.html",
         saved=lambda page: _("Page saved."),
         reload=lambda page_id: live_or_404(GuidePage, page_id),

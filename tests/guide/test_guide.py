@@ -3,8 +3,10 @@
 import pytest
 from sqlalchemy import select
 
+from crm.audit.models import AuditEvent
 from crm.extensions import db
 from crm.guide.models import GuidePage
+from crm.guide.services import create_page, update_page
 
 
 def write(client, **fields):
@@ -69,3 +71,22 @@ def test_two_pages_cannot_share_an_address(client, login):
     login()
     write(client)
     assert "Another page already has this address." in write(client).get_data(as_text=True)
+
+
+def test_the_service_notes_who_wrote_and_who_saved_last_in_the_history(app, make_user):
+    author, editor = make_user(), make_user()
+    with app.test_request_context():
+        page = create_page(
+            {"title": "Calendars", "slug": "calendars", "body": "Obon"}, actor=author
+        )
+        changes = update_page(
+            page, {"title": "Calendars", "slug": "calendars", "body": "Golden Week"}, actor=editor
+        )
+        assert changes == {"body": ["Obon", "Golden Week"]}
+        assert (page.owner_id, page.updated_by_id) == (author.id, editor.id)
+        history = db.session.execute(
+            select(AuditEvent.action, AuditEvent.actor_id)
+            .where(AuditEvent.entity_type == "guide_page", AuditEvent.entity_id == page.id)
+            .order_by(AuditEvent.id)
+        ).all()
+        assert [tuple(row) for row in history] == [("create", author.id), ("update", editor.id)]
