@@ -127,7 +127,7 @@ def test_meetings_export_gives_utc_and_the_readers_local_time(app, client, login
     assert row["Starts (your time zone)"] == "2026-03-30T00:30:00+09:00"
     assert row["Organizations"] == "Fundación Tecnalia"  # the trashed one is left out
     assert row["Summary"] == "a, b; c\nd"
-    assert row["Our attendees"] == user.name
+    assert row["Our people present"] == user.name
 
 
 def test_actions_export_defaults_to_open_like_the_list(app, client, login, records):

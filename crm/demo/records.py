@@ -130,7 +130,7 @@ class Builder(Schedule):
         manager = next(u for u in self.users if u.role is Role.MANAGER)
         programme = load_programme(self, manager, signing_day(self))
         self.travel(self.now)
-        organizations.refresh_last_contact([org.record.id for org in self.orgs])
+        meetings.refresh_last_contact([org.record.id for org in self.orgs])
         return {
             **programme,
             **visits,

@@ -23,6 +23,7 @@ from crm.events.models import B2BMeeting, Event, MeetingRequest, Participant
 from crm.extensions import db
 from crm.matching.models import Decline, Match, Stage
 from crm.matching.services import move
+from crm.meetings import services as meetings
 from crm.meetings.models import Meeting, meeting_contacts, meeting_organizations
 from crm.organizations import services as organizations
 from crm.organizations.models import OrganizationLink, organization_sectors
@@ -85,7 +86,7 @@ def merge_organizations(survivor, merged, values, *, actor):
     )
     moved["attachments"] = _repoint(Attachment.organization_id, old, new)
     db.session.flush()
-    organizations.refresh_last_contact([new])
+    meetings.refresh_last_contact([new])
     _finish("organization", survivor, merged, taken, moved, actor)
 
 

@@ -19,6 +19,7 @@ from crm.forms import (
     enum_choices,
     text_field,
 )
+from crm.meetings.fields import FIELDS
 from crm.meetings.models import MeetingKind
 from crm.organizations.models import Organization
 from crm.timezones import local_to_utc, wall_clock_problem
@@ -124,13 +125,8 @@ class MeetingForm(EditForm):
 
     def values(self):
         return {
-            "kind": MeetingKind(self.kind.data),
-            "title": self.title.data,
+            **FIELDS.values(self),
             "starts_at": self.starts_at(),
-            "duration_minutes": self.duration_minutes.data,
-            "location": self.location.data or None,
-            "summary": self.summary.data or None,
-            "outcomes": self.outcomes.data or None,
             "organization_ids": list(self.organization_ids.data),
             "contact_ids": list(self.contact_ids.data or []),
             "attendee_ids": list(self.attendee_ids.data or []),

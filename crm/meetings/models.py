@@ -96,7 +96,7 @@ class Meeting(Record, db.Model):
 
 def _refresh_last_contact(meeting):
     """A meeting that goes or comes back changes its organizations' last contact."""
-    from crm.organizations.services import refresh_last_contact  # the services import models
+    from crm.meetings.services import refresh_last_contact  # the services import models
 
     column = meeting_organizations.c
     refresh_last_contact(

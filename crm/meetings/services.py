@@ -1,27 +1,21 @@
 """Meeting operations. They flush; the caller commits."""
 
-from sqlalchemy import select
+from datetime import timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from crm.accounts.models import User
 from crm.actions import services as actions
 from crm.audit.services import diff, plain, record
+from crm.clock import now_utc
 from crm.contacts.models import Contact
 from crm.extensions import db
-from crm.meetings.models import Meeting
+from crm.meetings.fields import FIELDS
+from crm.meetings.models import Meeting, meeting_organizations
 from crm.organizations.models import Organization
-from crm.organizations.services import refresh_last_contact
-from crm.text import search_key
 
-FIELDS = (
-    "kind",
-    "title",
-    "starts_at",
-    "duration_minutes",
-    "location",
-    "summary",
-    "outcomes",
-    "match_id",
-)
 LINKS = (
     ("organization_ids", "organizations", Organization),
     ("contact_ids", "contacts", Contact),
@@ -30,7 +24,7 @@ LINKS = (
 
 
 def _apply(meeting, data):
-    changes = diff(meeting, data, [f for f in FIELDS if f in data])
+    changes = diff(meeting, data, [f for f in FIELDS.written if f in data])
     for key, attribute, model in LINKS:
         if key not in data:
             continue
@@ -41,7 +35,7 @@ def _apply(meeting, data):
             order = {item_id: n for n, item_id in enumerate(data[key])}  # as chosen
             setattr(meeting, attribute, sorted(items, key=lambda item: order[item.id]))
             changes[attribute] = [plain(old_ids), plain(new_ids)]
-    meeting.search_key = search_key(meeting.title, meeting.location)
+    FIELDS.refresh(meeting)
     return changes
 
 
@@ -81,3 +75,43 @@ def update_meeting(meeting, data, *, actor):
         record("update", meeting, actor=actor, changes=changes)
         refresh_last_contact(before | {org.id for org in meeting.organizations})
     return changes
+
+
+def refresh_last_contact(organization_ids):
+    """Recompute the last logged contact (the latest live meeting that has begun)."""
+    if not organization_ids:
+        return
+    latest = dict(
+        db.session.execute(
+            select(meeting_organizations.c.organization_id, func.max(Meeting.starts_at))
+            .join(Meeting, Meeting.id == meeting_organizations.c.meeting_id)
+            .where(
+                meeting_organizations.c.organization_id.in_(organization_ids),
+                Meeting.deleted_at.is_(None),
+                Meeting.starts_at <= now_utc(),
+            )
+            .group_by(meeting_organizations.c.organization_id)
+        ).all()
+    )
+    table = Organization.__table__
+    rows = db.session.execute(
+        select(table.c.id, table.c.cadence_days, table.c.last_contact_at).where(
+            table.c.id.in_(organization_ids)
+        )
+    )
+    for org_id, cadence, last in rows:
+        instant = latest.get(org_id)
+        if instant == last:
+            continue
+        # Derived state, written with Core so that it does not bump the organization's version:
+        # logging a meeting must not make someone's open edit of the organization conflict.
+        due = instant + timedelta(days=cadence) if instant else None
+        db.session.execute(
+            update(table)
+            .where(table.c.id == org_id)
+            .values(last_contact_at=instant, contact_due_at=due)
+        )
+        org = db.session.identity_map.get(identity_key(Organization, org_id))
+        if org is not None:
+            set_committed_value(org, "last_contact_at", instant)
+            set_committed_value(org, "contact_due_at", due)

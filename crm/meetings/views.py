@@ -6,7 +6,6 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from crm import export_columns
 from crm.actions.models import Action, Status
 from crm.actions.services import set_status
 from crm.authorization import can_edit, require_edit
@@ -18,6 +17,7 @@ from crm.extensions import db
 from crm.listing import choice_arg, int_arg, paginate, query_args
 from crm.matching.services import linked_match
 from crm.meetings import services
+from crm.meetings.fields import FIELDS
 from crm.meetings.forms import MeetingForm, contact_choices
 from crm.meetings.models import Meeting, MeetingKind, meeting_organizations
 from crm.organizations.models import Organization, Region
@@ -86,7 +86,7 @@ def index():
 @bp.route("/export.csv")
 def export():
     statement, filters = listed()
-    return export_list("meetings", statement, export_columns.MEETINGS, filters=filters)
+    return export_list("meetings", statement, FIELDS.exported, filters=filters)
 
 
 @bp.route("/<id:meeting_id>")

@@ -161,7 +161,7 @@ class Organization(Record, Mergeable, db.Model):
     export_markets: Mapped[str | None] = mapped_column(String(300))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     cadence_days: Mapped[int] = mapped_column(default=DEFAULT_CADENCE_DAYS)
-    # Derived from the meetings (services.refresh_last_contact), kept here for lists and filters.
+    # Derived from the meetings (meetings.services.refresh_last_contact), for lists and filters.
     last_contact_at: Mapped[datetime | None]
     # last_contact_at + cadence: the lists' "overdue for contact" filter is a plain comparison.
     contact_due_at: Mapped[datetime | None] = mapped_column(index=True)

@@ -1,15 +1,10 @@
 """Organization operations shared by views, CLI and demo data. They flush; the caller commits."""
 
-from datetime import timedelta
-
-from sqlalchemy import func, select, update
-from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.util import identity_key
+from sqlalchemy import select
 
 from crm.audit.services import diff, record
 from crm.clock import now_utc
 from crm.extensions import db
-from crm.meetings.models import Meeting, meeting_organizations
 from crm.organizations.fields import FIELDS
 from crm.organizations.models import Organization, OrganizationLink, Sector
 
@@ -50,46 +45,6 @@ def update_organization(org, data, *, actor):
         db.session.flush()
         record("update", org, actor=actor, changes=changes)
     return changes
-
-
-def refresh_last_contact(organization_ids):
-    """Recompute the last logged contact (the latest live meeting that has begun)."""
-    if not organization_ids:
-        return
-    latest = dict(
-        db.session.execute(
-            select(meeting_organizations.c.organization_id, func.max(Meeting.starts_at))
-            .join(Meeting, Meeting.id == meeting_organizations.c.meeting_id)
-            .where(
-                meeting_organizations.c.organization_id.in_(organization_ids),
-                Meeting.deleted_at.is_(None),
-                Meeting.starts_at <= now_utc(),
-            )
-            .group_by(meeting_organizations.c.organization_id)
-        ).all()
-    )
-    table = Organization.__table__
-    rows = db.session.execute(
-        select(table.c.id, table.c.cadence_days, table.c.last_contact_at).where(
-            table.c.id.in_(organization_ids)
-        )
-    )
-    for org_id, cadence, last in rows:
-        instant = latest.get(org_id)
-        if instant == last:
-            continue
-        # Derived state, written with Core so that it does not bump the organization's version:
-        # logging a meeting must not make someone's open edit of the organization conflict.
-        due = instant + timedelta(days=cadence) if instant else None
-        db.session.execute(
-            update(table)
-            .where(table.c.id == org_id)
-            .values(last_contact_at=instant, contact_due_at=due)
-        )
-        org = db.session.identity_map.get(identity_key(Organization, org_id))
-        if org is not None:
-            set_committed_value(org, "last_contact_at", instant)
-            set_committed_value(org, "contact_due_at", due)
 
 
 def add_link(source, target, data, *, actor):
