@@ -121,6 +121,12 @@ class Checker:
         for row in rows:
             if row.problems:
                 row.action = SKIP
+        # An organization is created only for a row that is imported: a skipped row (a formula
+        # in its organization cell, a problem anywhere) writes nothing at all.
+        needed = {row.new_organization for row in rows if row.action != SKIP}
+        plan.new_organizations = {
+            key: values for key, values in plan.new_organizations.items() if key in needed
+        }
         return plan
 
     def read(self, number, cells):
