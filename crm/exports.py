@@ -8,6 +8,7 @@ and every text cell neutralised against formula injection.
 import csv
 import enum
 import io
+import re
 from datetime import date, datetime
 
 from flask import Response, stream_with_context
@@ -22,6 +23,9 @@ BOM = "\ufeff"
 # A spreadsheet reads a cell starting with one of these as a formula (or as a control
 # character that makes the next one start it); leading spaces do not stop it.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
+# ... except a plain number: a phone number in international form ("+34 944 00 90 02") or a
+# signed amount runs nothing, and a prefix would stay in the cell and break the way back in.
+PLAIN_NUMBER = re.compile(r"[+\-]?\d[\d .\-/]*")
 BATCH = 500
 
 
@@ -38,9 +42,14 @@ def neutralise(value):
     elif isinstance(value, datetime | date):
         return value.isoformat()
     text = str(value)
-    if text.lstrip(" ").startswith(FORMULA_TRIGGERS) or text.startswith(FORMULA_TRIGGERS):
-        return "'" + text
-    return text
+    return "'" + text if runs_as_formula(text) else text
+
+
+def runs_as_formula(text):
+    stripped = text.lstrip(" ")
+    if text.startswith(FORMULA_TRIGGERS) or stripped.startswith(FORMULA_TRIGGERS):
+        return not PLAIN_NUMBER.fullmatch(stripped)
+    return False
 
 
 def csv_chunks(header, rows):

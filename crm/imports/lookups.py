@@ -54,13 +54,15 @@ def organization_index():
         ).where(Organization.deleted_at.is_(None))
     )
     for org_id, name, native, website, country, owner_id in rows:
-        for key in {search_key(name), search_key(native)} - {""}:
+        shown = f"{native} ({name})" if native and native != name else name
+        # Either name, or both as Zubia shows (and exports) them: "三重大学 (Mie University)".
+        for key in {search_key(name), search_key(native), search_key(shown)} - {""}:
             index.by_name.setdefault(key, []).append(org_id)
         if website:
             index.by_website.setdefault(website_key(website), []).append(org_id)
         index.countries[org_id] = country
         index.owners[org_id] = owner_id
-        index.names[org_id] = f"{native} ({name})" if native and native != name else name
+        index.names[org_id] = shown
     return index
 
 

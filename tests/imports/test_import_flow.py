@@ -410,3 +410,28 @@ def test_the_larger_limit_holds_before_the_csrf_check_reads_the_form(make_app, m
     response = upload(client, data)
     assert response.status_code == 400  # the CSRF refusal, not a 413 for the 10 MiB app limit
     assert b"too big" not in response.data and b"Too large" not in response.data
+
+
+def test_a_row_reported_skipped_writes_nothing_not_even_its_new_organization(
+    client, login, partners, app
+):
+    """A formula in any cell skips the row; the organization it would have created is not made."""
+    login()
+    data = (
+        b"Organization,Given name,Family name,Email\n"
+        b"Ise Bay Aero,Kenji,Ito,ito@isebay.example\n"
+        b'"=HYPERLINK(""http://evil.test"",""x"")",Mallory,Evil,m@evil.example\n'
+        b"Suzuka Works,@SUM(A1),Sato,sato@suzuka.example\n"
+    )
+    run_id = run_id_of(upload(client, data))
+    mapping_post(client, run_id, create_organizations="y", new_region="mie")
+    html = preview_html(client, run_id)
+    assert "1 will be created" in html
+    confirm(client, run_id)
+    with app.app_context():
+        names = set(db.session.scalars(select(Organization.name)))
+        assert "Ise Bay Aero" in names
+        assert not names & {'=HYPERLINK("http://evil.test","x")', "Suzuka Works"}
+        assert [c.email for c in db.session.scalars(select(Contact))] == ["ito@isebay.example"]
+    page = client.get(f"/imports/{run_id}/revert").get_data(as_text=True)
+    assert "Revert all 2 records" in page
