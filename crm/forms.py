@@ -6,6 +6,7 @@ from functools import cache
 from urllib.parse import urlsplit
 from zoneinfo import available_timezones
 
+import phonenumbers
 from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -144,3 +145,23 @@ def text_field(label, max_length, required=False, multiline=False, description=N
     validators.append(PlainText(multiline=multiline))
     field = TextAreaField if multiline else StringField
     return field(label, validators=validators, filters=[strip, nfc], description=description)
+
+
+# Digits (full-width ones too), spaces and the usual punctuation, then an optional extension.
+# phonenumbers reads letters as keypad digits (+34 6OO… with the letter O): we do not.
+PHONE_SHAPE = re.compile(r"[+\d\s().\-/]+(?:\s*(?:ext\.?|x|#)\s*\d{1,8})?", re.IGNORECASE)
+
+
+def e164(value, region):
+    """``value`` as an international E.164 number (";ext=" kept), or ValidationError."""
+    value = unicodedata.normalize(
+        "NFKC", value
+    )  # full-width "＋８１…" as typed on a Japanese keyboard
+    try:
+        number = phonenumbers.parse(value, region) if PHONE_SHAPE.fullmatch(value) else None
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ValidationError(_l("Enter a valid phone number, with its country code (+34, +81)."))
+    formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return f"{formatted};ext={number.extension}" if number.extension else formatted

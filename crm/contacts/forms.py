@@ -1,9 +1,5 @@
-import re
-import unicodedata
-
-import phonenumbers
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, SelectField, StringField, ValidationError
+from wtforms import BooleanField, EmailField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional
 
@@ -13,6 +9,7 @@ from crm.extensions import db
 from crm.forms import (
     EditForm,
     active_user_choices,
+    e164,
     enum_choices,
     language_choices,
     optional_choices,
@@ -21,25 +18,6 @@ from crm.forms import (
     timezone_choices,
 )
 from crm.organizations.models import Organization
-
-# Digits (full-width ones too), spaces and the usual punctuation, then an optional extension.
-# phonenumbers reads letters as keypad digits (+34 6OO… with the letter O): we do not.
-PHONE_SHAPE = re.compile(r"[+\d\s().\-/]+(?:\s*(?:ext\.?|x|#)\s*\d{1,8})?", re.IGNORECASE)
-
-
-def e164(value, region):
-    """``value`` as an international E.164 number (";ext=" kept), or ValidationError."""
-    value = unicodedata.normalize(
-        "NFKC", value
-    )  # full-width "＋８１…" as typed on a Japanese keyboard
-    try:
-        number = phonenumbers.parse(value, region) if PHONE_SHAPE.fullmatch(value) else None
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
-        raise ValidationError(_l("Enter a valid phone number, with its country code (+34, +81)."))
-    formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return f"{formatted};ext={number.extension}" if number.extension else formatted
 
 
 class ContactForm(EditForm):

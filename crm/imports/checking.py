@@ -1,7 +1,7 @@
 """Check every row of a mapped file and decide what importing it would do.
 
 Cells go through the very fields of the organization and contact forms (their filters and
-validators, bound once and reused for every row) and through ``crm.contacts.forms.e164`` for
+validators, bound once and reused for every row) and through ``crm.forms.e164`` for
 phone numbers, so an import accepts exactly what the forms accept. Existing records are looked
 up with a few set-based queries for the whole file (``lookups``), never one per row.
 """
@@ -14,9 +14,10 @@ from flask_wtf import FlaskForm
 from wtforms import ValidationError
 
 from crm.contacts import fields as contacts
-from crm.contacts.forms import ContactForm, e164
+from crm.contacts.forms import ContactForm
 from crm.contacts.models import NameOrder
 from crm.fields import TEXT
+from crm.forms import e164
 from crm.imports import lookups
 from crm.imports.fields import FIELDS
 from crm.imports.models import ImportKind
@@ -111,7 +112,7 @@ class Checker:
         else:
             self.resolve_organizations(plan)
             for row in rows:
-                self.clean_phones(row)
+                self.clean_phones(row, row.country)
             lookups.match_contacts(self, plan)
         for row in rows:
             if not row.target_id:
@@ -175,7 +176,10 @@ class Checker:
     def clean_organization(self, row):
         values = row.values
         if not row.raw.get("name"):
-            row.missing.append("name")
+            if values.get("native_name"):  # a Japanese list names it in its own script only
+                values["name"] = values["native_name"]
+            else:
+                row.missing.append("name")
         values["kind"] = self.choice(row, "kind", self.words.kinds, _l("unknown kind “%(text)s”."))
         region = self.choice(row, "region", self.words.regions, _l("unknown region “%(text)s”."))
         values["region"] = region
@@ -198,6 +202,7 @@ class Checker:
                     self.problem(row, "sectors", _("unknown sector “%(text)s”.", text=word.strip()))
                 else:
                     row.sector_ids.append(sector.id)
+        self.clean_phones(row, values["country"])
         for name in ("kind", "country", "size"):  # left empty: not a change on update
             if name not in row.raw and name in values and values[name] is None:
                 del values[name]
@@ -280,17 +285,18 @@ class Checker:
             if values[name] is None:
                 del values[name]
 
-    def clean_phones(self, row):
-        """Phone numbers, read in the country of the row's organization (known only now)."""
+    def clean_phones(self, row, country):
+        """Phone numbers, read in ``country``: the organization's (for a contact, known only
+        once its organization is found)."""
         for name in ("phone", "mobile"):
             text = row.raw.get(name)
             if not text:
                 continue
-            key = (name, text, row.country)
+            key = (name, text, country)
             if key not in self.phones:  # the confirmation reuses the preview's results
                 value, error = self.form.clean(name, text)
                 try:
-                    value = e164(value, row.country) if value else None
+                    value = e164(value, country) if value else None
                 except ValidationError as invalid:
                     error = str(invalid)
                 self.phones[key] = (value, error)

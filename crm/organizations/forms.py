@@ -3,9 +3,9 @@ import re
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, ValidationError
+from wtforms import DateField, EmailField, SelectField, StringField, ValidationError
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from crm.extensions import db
 from crm.forms import (
@@ -16,6 +16,7 @@ from crm.forms import (
     StrictIntegerField,
     active_user_choices,
     country_choices,
+    e164,
     enum_choices,
     http_url,
     optional_choices,
@@ -64,6 +65,20 @@ class OrganizationForm(EditForm):
         validators=[Optional(), Length(max=500), PlainText(), http_url],
         filters=[strip],
     )
+    email = EmailField(
+        _l("Email"), validators=[Optional(), Length(max=254), Email()], filters=[strip]
+    )
+    phone = StringField(
+        _l("Phone"),
+        validators=[Optional(), Length(max=40)],
+        filters=[strip],
+        description=_l("Read in the organization's country; +34, +81 … for others."),
+    )
+    address = text_field(_l("Postal address"), 500, multiline=True)
+    postcode = text_field(_l("Postcode"), 20)
+    tax_id = text_field(
+        _l("Tax ID"), 40, description=_l("CIF/NIF in Spain, 法人番号 (13 digits) in Japan.")
+    )
     sector_ids = MultiCheckboxField(_l("Sectors"), coerce=int)
     languages = CommaListField(_l("Working languages"))
     export_markets = text_field(
@@ -93,6 +108,10 @@ class OrganizationForm(EditForm):
         sectors = db.session.scalars(db.select(Sector).order_by(Sector.id))
         locale = str(get_locale())
         self.sector_ids.choices = [SelectChoice(s.id, s.name(locale)) for s in sectors]
+
+    def validate_phone(self, field):
+        if field.data:
+            field.data = e164(field.data, self.country.data or None)
 
     def values(self):
         """The cleaned data for the services: enums typed, empty strings as None."""

@@ -153,6 +153,12 @@ class Organization(Record, Mergeable, db.Model):
     city: Mapped[str | None] = mapped_column(String(120))
     size: Mapped[Size | None] = mapped_column(enum_column(Size))
     website: Mapped[str | None] = mapped_column(String(500))
+    # How to reach the organization itself, as its own lists have it.
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(40))  # E.164, read in its country
+    address: Mapped[str | None] = mapped_column(String(500))
+    postcode: Mapped[str | None] = mapped_column(String(20))
+    tax_id: Mapped[str | None] = mapped_column(String(40))  # CIF/NIF, 法人番号
     description: Mapped[str | None] = mapped_column(Text)
     capabilities: Mapped[str | None] = mapped_column(Text)
     interests: Mapped[str | None] = mapped_column(Text)

@@ -435,3 +435,33 @@ def test_a_row_reported_skipped_writes_nothing_not_even_its_new_organization(
         assert [c.email for c in db.session.scalars(select(Contact))] == ["ito@isebay.example"]
     page = client.get(f"/imports/{run_id}/revert").get_data(as_text=True)
     assert "Revert all 2 records" in page
+
+
+def test_an_organization_list_brings_its_contact_details(client, login, app):
+    """Email, phone (read in the organization's country), address, postcode and tax ID."""
+    login()
+    data = (
+        "会社名（英語）,会社名,地域,メール,電話,住所,郵便番号,法人番号\n"
+        "Ise Bay Aero,伊勢湾航空部品株式会社,Mie,INFO@ISEBAY.example,059-345-1234,"
+        "三重県四日市市霞ヶ浦1-2-3,510-0011,1190001234567\n"
+        "Bad Phone Co,,Mie,x@bad.example,12,,,\n"
+        ",三重精密工業株式会社,Mie,,,,,\n"
+    ).encode()
+    run_id = run_id_of(upload(client, data, kind="organization"))
+    chosen = selected_mapping(client.get(f"/imports/{run_id}/mapping").get_data(as_text=True))
+    assert [chosen[h] for h in ("メール", "電話", "住所", "郵便番号", "法人番号")] == [
+        "email", "phone", "address", "postcode", "tax_id",
+    ]  # fmt: skip
+    mapping_post(client, run_id)
+    assert "Phone: Enter a valid phone number" in preview_html(client, run_id)
+    confirm(client, run_id)
+    with app.app_context():
+        [org] = db.session.scalars(select(Organization).where(Organization.name == "Ise Bay Aero"))
+        assert (org.email, org.phone, org.postcode, org.tax_id) == (
+            "info@isebay.example", "+81593451234", "510-0011", "1190001234567",
+        )  # fmt: skip
+        assert org.address == "三重県四日市市霞ヶ浦1-2-3"
+        assert (
+            db.session.scalar(select(Organization).where(Organization.name == "Bad Phone Co"))
+            is None
+        )
