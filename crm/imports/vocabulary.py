@@ -12,6 +12,7 @@ from crm.accounts.models import User
 from crm.contacts.models import NameOrder
 from crm.extensions import db
 from crm.organizations.models import Kind, Region, Sector, Size
+from crm.organizations.synonyms import KIND_WORDS, SECTOR_WORDS
 from crm.text import search_key
 
 LOCALES = ("en", "ja", "es")
@@ -39,7 +40,8 @@ def enum_words(enum_class, extra=None):
         for locale in LOCALES:
             with force_locale(locale):
                 words.setdefault(search_key(str(member.label)), member)
-    words.update(extra or {})
+    for word, member in (extra or {}).items():
+        words.setdefault(search_key(word), member)
     return words
 
 
@@ -47,7 +49,9 @@ class Vocabulary:
     """Everything the checks look words up in, loaded once per file (a few queries)."""
 
     def __init__(self, *, with_users):
-        self.kinds = enum_words(Kind)
+        self.kinds = enum_words(
+            Kind, {word: kind for kind, words in KIND_WORDS.items() for word in words}
+        )
         self.regions = enum_words(Region, REGION_ALIASES)
         self.sizes = enum_words(Size)
         self.name_orders = enum_words(NameOrder)
@@ -67,6 +71,8 @@ class Vocabulary:
         for sector in db.session.scalars(select(Sector)):
             for word in (sector.code, sector.name_en, sector.name_ja, sector.name_es):
                 self.sectors[search_key(word)] = sector
+            for word in SECTOR_WORDS.get(sector.code, ()):
+                self.sectors.setdefault(search_key(word), sector)
         self.users = {}
         if with_users:
             rows = db.session.execute(select(User.id, User.email, User.name).where(User.active))

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import openpyxl
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from crm.accounts.models import Role, User
 from crm.audit.models import AuditEvent
@@ -465,3 +466,27 @@ def test_an_organization_list_brings_its_contact_details(client, login, app):
             db.session.scalar(select(Organization).where(Organization.name == "Bad Phone Co"))
             is None
         )
+
+
+def test_kinds_and_sectors_are_known_by_the_words_people_use(client, login, app, sectors):
+    login()
+    data = (
+        "Nombre,Región,Tipo,Sectores\n"
+        "Diputación Foral de Bizkaia,Euskadi,Administración pública,Aeroespacial; I+D\n"
+        "Suzuka Seiki,三重県,中小企業,製造業、ロボット\n"
+        "Ise Foods Kyokai,Mie,協会,Food\n"
+    ).encode()
+    run_id = run_id_of(upload(client, data, kind="organization"))
+    mapping_post(client, run_id)
+    assert "unknown" not in preview_html(client, run_id)
+    confirm(client, run_id)
+    with app.app_context():
+        orgs = {
+            org.name: (org.kind.value, sorted(s.code for s in org.sectors))
+            for org in db.session.scalars(
+                select(Organization).options(selectinload(Organization.sectors))
+            )
+        }
+    assert orgs["Diputación Foral de Bizkaia"] == ("government", ["aeronautics", "rd-innovation"])
+    assert orgs["Suzuka Seiki"] == ("company", ["manufacturing", "robotics"])
+    assert orgs["Ise Foods Kyokai"] == ("association", ["agri-food"])
