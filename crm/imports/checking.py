@@ -18,7 +18,7 @@ from crm.contacts.forms import ContactForm
 from crm.contacts.models import NameOrder
 from crm.fields import TEXT
 from crm.forms import e164
-from crm.imports import lookups
+from crm.imports import lookups, regions
 from crm.imports.fields import FIELDS
 from crm.imports.models import ImportKind
 from crm.imports.plan import SKIP, Plan, Row
@@ -181,13 +181,21 @@ class Checker:
             else:
                 row.missing.append("name")
         values["kind"] = self.choice(row, "kind", self.words.kinds, _l("unknown kind “%(text)s”."))
-        region = self.choice(row, "region", self.words.regions, _l("unknown region “%(text)s”."))
-        values["region"] = region
-        if "region" not in row.raw:
-            row.missing.append("region")
         country = self.choice(
             row, "country", self.words.countries, _l("unknown country “%(text)s”.")
         )
+        if "region" in row.raw:
+            region = self.choice(
+                row, "region", self.words.regions, _l("unknown region “%(text)s”.")
+            )
+            row.region_from = "region"
+        else:
+            region, row.region_from = regions.infer(
+                row.raw, country, self.options.get("new_region")
+            )
+            if region is None:
+                row.missing.append("region")
+        values["region"] = region
         values["country"] = country or REGION_COUNTRIES.get(region)
         if "country" not in row.raw and region and not values["country"]:
             row.missing.append("country")
@@ -210,7 +218,7 @@ class Checker:
     def resolve_organizations(self, plan):
         """Each row's organization by normalised name; unknown ones created when asked."""
         index = self.org_index = lookups.organization_index()
-        region = self.options.get("new_region") or Region.BASQUE_COUNTRY.value
+        default = self.options.get("new_region") or Region.BASQUE_COUNTRY.value
         for row in plan.rows:
             text = row.raw.get("organization")
             if not text:
@@ -232,12 +240,16 @@ class Checker:
                     ),
                 )
             elif self.options.get("create_organizations"):
-                row.new_organization = key
-                row.country = REGION_COUNTRIES.get(Region(region))
-                row.organization_owner = self.actor.id
-                plan.new_organizations.setdefault(
-                    key, {"name": text[:200], "region": Region(region), "row": row.number}
+                # Its region from the contact's own row (a +81 59 phone is in Mie), else the
+                # region chosen for the file; the first row to name it decides.
+                region, rule = regions.infer(row.raw, None, default)
+                first = plan.new_organizations.setdefault(
+                    key, {"name": text[:200], "region": region, "row": row.number}
                 )
+                row.new_organization, row.new_region = key, first["region"]
+                row.region_from = rule if first["row"] == row.number else None
+                row.country = REGION_COUNTRIES.get(first["region"])
+                row.organization_owner = self.actor.id
             else:
                 self.problem(
                     row,

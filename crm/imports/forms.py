@@ -5,7 +5,7 @@ from wtforms import BooleanField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
-from crm.forms import enum_choices
+from crm.forms import enum_choices, optional_choices
 from crm.imports.fields import MATCH_KEYS, fields_for
 from crm.imports.models import ImportKind
 from crm.imports.reading import ENCODINGS
@@ -64,6 +64,17 @@ def mapping_form(kind, headers, user, **kwargs):
             _l("Region of the organizations created"),
             choices=enum_choices(Region),
             default=Region.BASQUE_COUNTRY.value,
+            description=_l("When the contact's row does not tell (a +81 59 phone is in Mie)."),
+        )
+    else:
+        MappingForm.new_region = SelectField(
+            _l("Region when a row has none"),
+            choices=optional_choices(enum_choices(Region), _l("— none: such rows are refused —")),
+            default="",
+            description=_l(
+                "Rows without a region cell take it from their address, postcode, phone number "
+                "or country first; the preview says which."
+            ),
         )
     for index, header in enumerate(headers):
         setattr(MappingForm, f"column_{index}", SelectField(header, choices=choices, default=""))

@@ -4,12 +4,23 @@ from copy import deepcopy
 from dataclasses import dataclass, field
 from enum import Enum
 
+from flask_babel import gettext as _
+
 from crm.contacts.models import NameOrder
 from crm.imports.models import ImportKind
+from crm.imports.regions import RULES
 from crm.organizations.models import Kind, Region, Size
 
 CREATE, UPDATE, UNCHANGED, SKIP = "create", "update", "unchanged", "skip"
-CHECKED = ("number", "raw", "values", "problems", "missing", "sector_ids")  # what ``clean`` sets
+CHECKED = (
+    "number",
+    "raw",
+    "values",
+    "problems",
+    "missing",
+    "sector_ids",
+    "region_from",
+)  # what ``clean`` sets
 ENUM_VALUES = {"kind": Kind, "region": Region, "size": Size, "name_order": NameOrder}
 
 
@@ -25,11 +36,13 @@ class Row:
     note: str = ""  # why an unproblematic row is skipped or left unchanged
     sector_ids: list | None = None
     new_organization: str | None = None  # contacts: key of an organization created for them
+    new_region: Region | None = None  # contacts: the region of that organization
     country: str | None = None  # contacts: their organization's, for reading phone numbers
     organization_owner: int | None = None
     missing: list = field(default_factory=list)  # required fields, a problem for new records
     target_owners: set = field(default_factory=set)
     current: dict | None = None  # the matched record's columns before the import
+    region_from: str | None = None  # the rule that gave a region no cell stated (regions.RULES)
 
     def to_json(self):
         """What ``clean`` decided, as JSON values (enums by value), kept between the preview and
@@ -61,8 +74,12 @@ class Row:
 
     @property
     def detail(self):
-        parts = (self.raw.get(k, "") for k in ("email", "organization", "city", "region"))
-        return " · ".join(p for p in parts if p)
+        parts = [self.raw.get(k, "") for k in ("email", "organization", "city", "region")]
+        if self.region_from and self.region_from != "region":
+            region = self.values.get("region") or self.new_region
+            parts.append(_("%(region)s, from %(rule)s", region=region.label,
+                           rule=RULES[self.region_from]))  # fmt: skip
+        return " · ".join(str(p) for p in parts if p)
 
     @property
     def reasons(self):
