@@ -40,6 +40,7 @@ class Field:
     from_form: Callable | None = None  # the form's non-empty data → the stored value
     export: Callable | bool = True  # a record → its cell; True: the attribute; False: none
     key: str | None = None  # the import's name for it, when not ``name`` (sectors, owner)
+    many: bool = False  # an import may map several columns to it (E-mail 2, E-mail 3 …)
 
     @property
     def import_name(self):

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from zoneinfo import available_timezones
 
 import phonenumbers
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -165,3 +166,18 @@ def e164(value, region):
         raise ValidationError(_l("Enter a valid phone number, with its country code (+34, +81)."))
     formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     return f"{formatted};ext={number.extension}" if number.extension else formatted
+
+
+def email_list(form, field):
+    """Several addresses separated by ; , or spaces, each valid: kept lower-case, "; "-joined."""
+    if not field.data:
+        return
+    addresses = [a for a in re.split(r"[;,\s]+", field.data) if a]
+    for address in addresses:
+        try:
+            validate_email(address, check_deliverability=False)
+        except EmailNotValidError:
+            raise ValidationError(
+                _l("“%(address)s” is not a valid email address.", address=address)
+            ) from None
+    field.data = "; ".join(dict.fromkeys(a.lower() for a in addresses))

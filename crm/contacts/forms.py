@@ -10,6 +10,7 @@ from crm.forms import (
     EditForm,
     active_user_choices,
     e164,
+    email_list,
     enum_choices,
     language_choices,
     optional_choices,
@@ -42,6 +43,12 @@ class ContactForm(EditForm):
     job_title = text_field(_l("Job title"), 150)
     email = EmailField(
         _l("Email"), validators=[Optional(), Length(max=254), Email()], filters=[strip]
+    )
+    other_emails = StringField(
+        _l("Other email addresses"),
+        validators=[Optional(), Length(max=1000), email_list],
+        filters=[strip],
+        description=_l("Separated by ; — replies from them are the same person."),
     )
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)], filters=[strip])
     mobile = StringField(_l("Mobile"), validators=[Optional(), Length(max=40)], filters=[strip])

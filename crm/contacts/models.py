@@ -55,6 +55,7 @@ class Contact(Record, Mergeable, db.Model):
     salutation: Mapped[str | None] = mapped_column(String(60))  # 山田様, Yamada-san, Jauna
     job_title: Mapped[str | None] = mapped_column(String(150))
     email: Mapped[str | None] = mapped_column(String(254))
+    other_emails: Mapped[str | None] = mapped_column(String(1000))  # "a@x.example; b@y.example"
     phone: Mapped[str | None] = mapped_column(String(40))  # E.164, ";ext=" if any
     mobile: Mapped[str | None] = mapped_column(String(40))
     language: Mapped[str | None] = mapped_column(String(8))

@@ -33,6 +33,7 @@ from crm.text import search_key
 FORMULA = re.compile(r"\s*(=|[+\-@].*[(!|])", re.DOTALL)
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 SEPARATORS = re.compile(r"[;,、，|/]")
+MANY = ":::"  # Google Contacts' separator of the values of one cell
 
 FORMS = {
     ImportKind.ORGANIZATION: (OrganizationForm, organizations.FIELDS),
@@ -131,8 +132,12 @@ class Checker:
         return plan
 
     def read(self, number, cells):
-        raw = {name: cells[index].strip() for index, name in self.columns.items()}
-        return Row(number, {name: value for name, value in raw.items() if value})
+        raw = {}
+        for index, name in self.columns.items():
+            text = cells[index].strip()
+            if text:  # several columns of one field (E-mail 2, E-mail 3) join as one cell does
+                raw[name] = f"{raw[name]} {MANY} {text}" if name in raw else text
+        return Row(number, raw)
 
     def clean_common(self, row):
         for name, text in row.raw.items():
@@ -145,9 +150,7 @@ class Checker:
                         text=text[:40],
                     ),
                 )
-        if "department" in row.raw:
-            title, department = row.raw.get("job_title"), row.raw.pop("department")
-            row.raw["job_title"] = f"{title} ({department})" if title else department
+        self.compose(row.raw)
         for name in self.form.fields:
             if name in row.raw and name not in ("phone", "mobile"):
                 value, error = self.form.clean(name, row.raw[name])
@@ -163,6 +166,33 @@ class Checker:
             row.values["owner_id"] = owner_id
         if row.values.get("email"):
             row.values["email"] = row.values["email"].lower()
+
+    @staticmethod
+    def compose(raw):
+        """Cells that complete another field: a department the job title, a middle name the
+        given name ("María" + "José"), phonetic names the reading, and the addresses of a
+        multi-value email cell (Google's "a ::: * b", the starred one first) the other emails."""
+        if "department" in raw:
+            title, department = raw.get("job_title"), raw.pop("department")
+            raw["job_title"] = f"{title} ({department})" if title else department
+        if "middle_name" in raw:
+            raw["given_name"] = " ".join(
+                filter(None, (raw.get("given_name"), raw.pop("middle_name")))
+            )
+        phonetic = [raw.pop(name, "") for name in ("reading_family", "reading_given")]
+        if any(phonetic) and not raw.get("reading"):
+            raw["reading"] = " ".join(filter(None, phonetic))
+        if MANY in raw.get("email", ""):
+            addresses = [a.strip() for a in raw["email"].split(MANY) if a.strip()]
+            addresses.sort(key=lambda a: not a.startswith("*"))
+            addresses = [a.lstrip("* ").strip() for a in addresses]
+            raw["email"] = addresses[0]
+            others = [*addresses[1:], *raw.get("other_emails", "").split(MANY)]
+            raw["other_emails"] = "; ".join(a.strip() for a in others if a.strip())
+        if MANY in raw.get("other_emails", ""):
+            raw["other_emails"] = "; ".join(
+                a.strip().lstrip("* ") for a in raw["other_emails"].split(MANY) if a.strip()
+            )
 
     def choice(self, row, name, words, message):
         text = row.raw.get(name)

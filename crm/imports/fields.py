@@ -27,12 +27,13 @@ class Field:
     required: bool = False
     managers_only: bool = False
     help: object = None
+    many: bool = False
 
 
 def offered(fields):
     """An area's imported fields, by the names the mapping and the checker use."""
     return tuple(
-        Field(f.import_name, f.label, f.synonyms, f.required, f.managers_only, f.help)
+        Field(f.import_name, f.label, f.synonyms, f.required, f.managers_only, f.help, f.many)
         for f in fields.imported
     )
 
@@ -76,10 +77,11 @@ def header_key(header):
 def suggest(kind, headers, user, remembered=None):
     """{column index: field name}: the user's remembered choice for a header, else a synonym.
 
-    Each field goes to one column at most (the first that names it).
+    Each field goes to one column at most (the first that names it), unless it takes many.
     """
     remembered = {header_key(h): name for h, name in (remembered or {}).items()}
     allowed = {f.name for f in fields_for(kind, user)}
+    many = {f.name for f in fields_for(kind, user) if f.many}
     by_synonym = {}
     for field in fields_for(kind, user):
         for synonym in (*labels(field.label), *field.synonyms):
@@ -88,7 +90,7 @@ def suggest(kind, headers, user, remembered=None):
     for index, header in enumerate(headers):
         key = header_key(header)
         name = remembered.get(key, by_synonym.get(key))
-        if name in allowed and name not in used:
+        if name in allowed and (name not in used or name in many):
             mapping[index] = name
             used.add(name)
     return mapping

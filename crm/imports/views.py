@@ -125,12 +125,14 @@ def columns_from(form, headers):
     return {str(i): form[f"column_{i}"].data for i in range(len(headers))}
 
 
-def check_mapping(form, headers):
-    """Each field taken by one column at most; the same error next to every column after."""
+def check_mapping(form, headers, kind):
+    """Each field taken by one column at most (but those that take many); the same error next
+    to every column after."""
+    many = {f.name for f in FIELDS[kind] if f.many}
     taken, ok = {}, True
     for index in range(len(headers)):
         name = form[f"column_{index}"].data
-        if name and name in taken:
+        if name and name in taken and name not in many:
             form[f"column_{index}"].errors.append(
                 _("“%(header)s” already goes to this field.", header=headers[taken[name]])
             )
@@ -164,7 +166,7 @@ def mapping(run_id):
                             services.last_mapping(run.kind, current_user))  # fmt: skip
         data = {f"column_{i}": name for i, name in suggested.items()}
     form = mapping_form(run.kind, headers, current_user, data=data)
-    if form.validate_on_submit() and table is not None and check_mapping(form, headers):
+    if form.validate_on_submit() and table is not None and check_mapping(form, headers, run.kind):
         options = {name: form[name].data for name in ("match_by", "on_match",
                    "create_organizations", "new_region") if name in form}  # fmt: skip
         columns = columns_from(form, headers)

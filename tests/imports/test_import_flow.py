@@ -490,3 +490,34 @@ def test_kinds_and_sectors_are_known_by_the_words_people_use(client, login, app,
     assert orgs["Diputación Foral de Bizkaia"] == ("government", ["aeronautics", "rd-innovation"])
     assert orgs["Suzuka Seiki"] == ("company", ["manufacturing", "robotics"])
     assert orgs["Ise Foods Kyokai"] == ("association", ["agri-food"])
+
+
+def test_google_layout_middle_and_phonetic_names_and_several_emails(client, login, partners, app):
+    """Middle names join the given name, phonetic names make the reading, a ::: cell and the
+    E-mail 2 column keep every address (the starred one as the main email)."""
+    login()
+    data = (
+        "First Name,Middle Name,Last Name,Phonetic First Name,Phonetic Last Name,"
+        "Organization Name,E-mail 1 - Value,E-mail 2 - Value\n"
+        "María,José,Agirre,,,Fundación Tecnalia,"
+        "maria@home.example ::: * MJ.Agirre@tecnalia.example,mj@old.example\n"
+        "太郎,,山田,たろう,やまだ,三重大学,yamada@mie-u.example,\n"
+        "Bad,,Mail,,,三重大学,ok@mie-u.example ::: not-an-address,\n"
+    ).encode()
+    run_id = run_id_of(upload(client, data))
+    chosen = selected_mapping(client.get(f"/imports/{run_id}/mapping").get_data(as_text=True))
+    assert chosen["Middle Name"] == "middle_name"
+    assert (chosen["Phonetic First Name"], chosen["Phonetic Last Name"]) == (
+        "reading_given", "reading_family",
+    )  # fmt: skip
+    assert chosen["E-mail 2 - Value"] == "other_emails"
+    mapping_post(client, run_id)
+    assert "is not a valid email address" in preview_html(client, run_id)
+    confirm(client, run_id)
+    people = {c.family_name: c for c in contacts(app)}
+    assert set(people) == {"Agirre", "山田"}
+    maria = people["Agirre"]
+    assert maria.given_name == "María José"
+    assert maria.email == "mj.agirre@tecnalia.example"
+    assert maria.other_emails == "maria@home.example; mj@old.example"
+    assert people["山田"].reading == "やまだ たろう"
