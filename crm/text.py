@@ -29,3 +29,21 @@ def like_pattern(query):
     """A LIKE pattern that finds ``query`` anywhere; % _ and \\ in the query are literal."""
     escaped = search_key(query).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+# Legal forms, as search_key leaves them (NFKC makes ㈱ "(株)"): an organization's name with
+# and without one is the same organization: 監査工業（株） = 監査工業株式会社, "X Co., Ltd." = "X".
+_LEGAL_JA = re.compile(
+    r"^(?:株式会社|有限会社|合同会社|\(株\)|\(有\))\s*|\s*(?:株式会社|有限会社|合同会社|\(株\)|\(有\))$"
+)
+_LEGAL_LATIN = re.compile(
+    r"(?:[\s,]+(?:co\.?,?\s*ltd|ltd|limited|inc|incorporated|corp|corporation|llc|gmbh|k\.?\s?k|"
+    r"s\.?\s?l\.?\s?u|s\.?\s?l|s\.?\s?a|s\.?\s?coop|s\.?\s?a\.?\s?l)\.?)+$"
+)
+
+
+def organization_name_key(name):
+    """``search_key`` of an organization's name without its legal form, spaces dropped."""
+    key = search_key(name)
+    key = _LEGAL_JA.sub("", _LEGAL_LATIN.sub("", key))
+    return key.replace(" ", "") or search_key(name).replace(" ", "")

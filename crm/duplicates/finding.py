@@ -4,7 +4,8 @@ Same email: a GROUP BY on the lower-cased address. Same name: the stored ``searc
 cannot be grouped on for this (an organization's holds its name *and* native name, a contact's
 its email and reading too), and the normalisation itself (NFKC width folding, Latin accents
 removed, casefold) has no portable SQL form. So the names are read in one narrow query and
-bucketed by ``name_key``: one pass, a fixed number of queries at any size.
+bucketed by ``name_key`` (organizations by ``organization_name_key``, legal forms aside:
+監査工業（株） and 監査工業株式会社 are one): one pass, a fixed number of queries at any size.
 """
 
 from collections import defaultdict
@@ -17,7 +18,7 @@ from sqlalchemy.orm import selectinload
 from crm.contacts.models import Contact
 from crm.extensions import db
 from crm.organizations.models import Organization
-from crm.text import search_key
+from crm.text import organization_name_key, search_key
 
 REASONS = {
     "email": _l("same email"),
@@ -55,9 +56,9 @@ def organization_groups():
     )
     buckets = defaultdict(set)
     for org_id, name, native in rows:
-        buckets["name", search_key(name).replace(" ", "")].add(org_id)
+        buckets["name", organization_name_key(name)].add(org_id)
         if native:
-            buckets["native_name", search_key(native).replace(" ", "")].add(org_id)
+            buckets["native_name", organization_name_key(native)].add(org_id)
     groups, total = _groups(buckets)
     _load(groups, select(Organization).options(selectinload(Organization.owner)), Organization)
     return groups, total

@@ -26,7 +26,7 @@ from crm.imports.vocabulary import REGION_COUNTRIES, Vocabulary
 from crm.organizations import fields as organizations
 from crm.organizations.forms import OrganizationForm
 from crm.organizations.models import Region
-from crm.text import search_key
+from crm.text import organization_name_key, search_key
 
 # A spreadsheet evaluates a cell starting with "=", and "+ - @" when a call or a link follows;
 # "+34 600 000 000" and "-" stay plain text.
@@ -254,7 +254,7 @@ class Checker:
             if not text:
                 row.missing.append("organization")
                 continue
-            key = search_key(text)
+            key = organization_name_key(text)
             found = index.by_name.get(key, [])
             if len(found) == 1:
                 row.values["organization_id"] = found[0]

@@ -15,7 +15,7 @@ from crm.contacts.models import Contact
 from crm.extensions import db
 from crm.imports.plan import SKIP, UNCHANGED, UPDATE
 from crm.organizations.models import Organization, organization_sectors
-from crm.text import search_key
+from crm.text import organization_name_key, search_key
 
 CHUNK = 5_000
 
@@ -33,7 +33,7 @@ def website_key(url):
 
 @dataclass
 class OrganizationIndex:
-    by_name: dict = field(default_factory=dict)  # search key of name or native name -> [ids]
+    by_name: dict = field(default_factory=dict)  # organization_name_key of either name -> [ids]
     by_website: dict = field(default_factory=dict)
     countries: dict = field(default_factory=dict)
     owners: dict = field(default_factory=dict)
@@ -56,7 +56,7 @@ def organization_index():
     for org_id, name, native, website, country, owner_id in rows:
         shown = f"{native} ({name})" if native and native != name else name
         # Either name, or both as Zubia shows (and exports) them: "三重大学 (Mie University)".
-        for key in {search_key(name), search_key(native), search_key(shown)} - {""}:
+        for key in {organization_name_key(n) for n in (name, native, shown) if n} - {""}:
             index.by_name.setdefault(key, []).append(org_id)
         if website:
             index.by_website.setdefault(website_key(website), []).append(org_id)
@@ -87,11 +87,11 @@ def match_organizations(checker, plan):
     match_by = checker.options.get("match_by") or "name"
     file_keys = FileKeys(checker)
     for row in plan.rows:
-        name_key = search_key(row.values.get("name"))
+        name_key = organization_name_key(row.values.get("name"))
         key = (
             website_key(row.values.get("website"))
             if match_by == "website"
-            else search_key(row.values.get(match_by))
+            else organization_name_key(row.values.get(match_by))
         )
         hits = (index.by_website if match_by == "website" else index.by_name).get(key, [])
         if len(hits) > 1:

@@ -65,6 +65,25 @@ def test_same_name_after_case_accents_width_and_spaces(app, client, login, recor
     assert f"/duplicates/organizations/{ids[0]}/{ids[3]}" in html
 
 
+def test_same_organization_whatever_its_legal_form(app, client, login, records):
+    manager = login(Role.MANAGER)
+    kansa = [
+        records.org(manager, name="Kansa Kogyo", native_name="監査工業（株）", region="mie"),
+        records.org(manager, name="Kansa Kogyo K.K.", native_name="監査工業株式会社", region="mie"),
+    ]
+    ise = [
+        records.org(manager, name="Ise Bay Aero Co., Ltd."),
+        records.org(manager, name="Ise Bay Aero"),
+    ]
+    with app.test_request_context():
+        from crm.duplicates.finding import organization_groups
+
+        groups, _total = organization_groups()
+    found = {g.ids: g.reasons for g in groups}
+    assert found[tuple(kansa)] == ["name", "native_name"]
+    assert found[tuple(ise)] == ["name"]
+
+
 def test_contacts_by_email_any_case_and_by_name_in_any_order(app, client, login, records):
     manager = login(Role.MANAGER)
     org = records.org(manager)
