@@ -42,8 +42,12 @@ _LEGAL_LATIN = re.compile(
 )
 
 
-def organization_name_key(name):
-    """``search_key`` of an organization's name without its legal form, spaces dropped."""
+def without_legal_form(name):
+    """``search_key`` of an organization's name without its legal form (unless that is all)."""
     key = search_key(name)
-    key = _LEGAL_JA.sub("", _LEGAL_LATIN.sub("", key))
-    return key.replace(" ", "") or search_key(name).replace(" ", "")
+    return _LEGAL_JA.sub("", _LEGAL_LATIN.sub("", key)).strip() or key
+
+
+def organization_name_key(name):
+    """An organization's name as duplicates compare it: legal form, case, width, spaces aside."""
+    return without_legal_form(name).replace(" ", "")

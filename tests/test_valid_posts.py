@@ -104,7 +104,7 @@ VALID = {
     "meetings.edit": form(title="Screening call, second round"),
     "organizations.add_link": button(kind="partner_of", target="Tecnalia"),
     "organizations.create": form(
-        name="Mie University", kind="university", region="mie", country="JP"
+        name="Suzuka University", kind="university", region="mie", country="JP"
     ),
     "organizations.delete": button(),
     "organizations.edit": form(city="Derio"),

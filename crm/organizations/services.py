@@ -1,12 +1,13 @@
 """Organization operations shared by views, CLI and demo data. They flush; the caller commits."""
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from crm.audit.services import diff, record
 from crm.clock import now_utc
 from crm.extensions import db
 from crm.organizations.fields import FIELDS
 from crm.organizations.models import Organization, OrganizationLink, Sector
+from crm.text import like_pattern, organization_name_key, without_legal_form
 
 
 def sectors_by_id(ids):
@@ -69,3 +70,27 @@ def remove_link(link, *, actor):
         changes={"link": [f"{link.kind.value} #{link.to_id}", None]},
     )
     db.session.delete(link)
+
+
+def likely_duplicates(name, native_name, *, limit=5):
+    """Live organizations whose name or native name is ``name`` or ``native_name`` but for
+    legal form, case, width and spacing: a few candidates by SQL, compared exactly here."""
+    wanted = {organization_name_key(n) for n in (name, native_name) if n} - {""}
+    words = [max(without_legal_form(n).split(), key=len) for n in (name, native_name) if n]
+    if not wanted or not words:
+        return []
+    candidates = db.session.scalars(
+        select(Organization)
+        .where(
+            Organization.deleted_at.is_(None),
+            or_(*(Organization.search_key.like(like_pattern(w), escape="\\") for w in words)),
+        )
+        .order_by(Organization.id)
+        .limit(200)
+    )
+    found = [
+        org
+        for org in candidates
+        if wanted & {organization_name_key(n) for n in (org.name, org.native_name) if n}
+    ]
+    return found[:limit]

@@ -179,12 +179,16 @@ def detail(organization_id):
 @bp.route("/new", methods=["GET", "POST"])
 def create():
     form = form_class()(data={"owner_id": current_user.id})
+    duplicates = []
     if form.validate_on_submit():
-        org = services.create_organization(form.values(), actor=current_user)
-        db.session.commit()
-        flash(_("Organization %(name)s created.", name=org.name), "success")
-        return redirect(url_for("organizations.detail", organization_id=org.id))
-    return render_template("organizations/form.html", form=form, org=None)
+        # A likely duplicate is shown with a link; creating it anyway takes one more tick.
+        duplicates = services.likely_duplicates(form.name.data, form.native_name.data)
+        if not duplicates or request.form.get("not_duplicate"):
+            org = services.create_organization(form.values(), actor=current_user)
+            db.session.commit()
+            flash(_("Organization %(name)s created.", name=org.name), "success")
+            return redirect(url_for("organizations.detail", organization_id=org.id))
+    return render_template("organizations/form.html", form=form, org=None, duplicates=duplicates)
 
 
 def organization_form(org, **kwargs):

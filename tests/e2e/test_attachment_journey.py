@@ -20,7 +20,7 @@ def test_point_of_contact_attaches_minutes_to_a_meeting_and_downloads_them(
     meeting = records.meeting(ane, [mie], title="Kick-off with the prefecture")
 
     page.goto(live_server + "/login")
-    page.get_by_label("Email").fill("ane@zubia.example")
+    page.get_by_label("Email", exact=True).fill("ane@zubia.example")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 

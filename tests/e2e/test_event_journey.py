@@ -44,7 +44,7 @@ def test_organizer_schedules_b2b_meetings_and_prints_a_schedule(page, live_serve
     set_up_event(app, organizer)
 
     page.goto(live_server + "/login")
-    page.get_by_label("Email").fill("miren@zubia.example")
+    page.get_by_label("Email", exact=True).fill("miren@zubia.example")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 

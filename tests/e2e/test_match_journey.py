@@ -42,7 +42,7 @@ def test_manager_accepts_a_proposal_and_the_dashboard_counts_it(
         interests="Suppliers of machined titanium parts",
     )
     page.goto(live_server + "/login")
-    page.get_by_label("Email").fill("miren@zubia.example")
+    page.get_by_label("Email", exact=True).fill("miren@zubia.example")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 

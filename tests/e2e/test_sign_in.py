@@ -15,7 +15,7 @@ def test_sign_in_lands_on_the_home_page(page, live_server, make_user):
     user = make_user(name="Ane Etxeberria", email="ane@zubia.example")
     page.goto(live_server + "/")
     expect(page).to_have_url(re.compile(r"/login\?next="))
-    page.get_by_label("Email").fill("ane@zubia.example")
+    page.get_by_label("Email", exact=True).fill("ane@zubia.example")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(live_server + "/")
@@ -26,11 +26,11 @@ def test_sign_in_lands_on_the_home_page(page, live_server, make_user):
 def test_a_wrong_password_shows_a_message_and_keeps_the_email(page, live_server, make_user):
     make_user(email="ane@zubia.example")
     page.goto(live_server + "/login")
-    page.get_by_label("Email").fill("ane@zubia.example")
+    page.get_by_label("Email", exact=True).fill("ane@zubia.example")
     page.get_by_label("Password").fill("not the right one")
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("alert")).to_have_text("Wrong email or password.")
-    expect(page.get_by_label("Email")).to_have_value("ane@zubia.example")
+    expect(page.get_by_label("Email", exact=True)).to_have_value("ane@zubia.example")
 
 
 def test_a_tsu_user_works_in_japanese_and_signs_out(browser, live_server, make_user):
@@ -51,12 +51,12 @@ def test_a_tsu_user_works_in_japanese_and_signs_out(browser, live_server, make_u
 def test_an_admin_creates_an_account_with_the_form(page, live_server, make_user):
     admin = make_user(Role.ADMIN)
     page.goto(live_server + "/login")
-    page.get_by_label("Email").fill(admin.email)
+    page.get_by_label("Email", exact=True).fill(admin.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("link", name="Accounts").click()
     page.get_by_role("link", name="New account").click()
-    page.get_by_label("Email").fill("kenji@mie.example")
+    page.get_by_label("Email", exact=True).fill("kenji@mie.example")
     page.get_by_label("Display name").fill("鈴木 健二")
     page.get_by_label("Role").select_option(label="Point of contact")
     page.get_by_label("Language").first.select_option("ja")

@@ -28,7 +28,7 @@ def test_point_of_contact_plans_a_visit_and_logs_a_stop_as_a_meeting(
     make_user(email="ane@zubia.example", name="Ane Etxeberria", timezone="Europe/Madrid")
 
     page.goto(live_server + "/login")
-    page.get_by_label("Email").fill("ane@zubia.example")
+    page.get_by_label("Email", exact=True).fill("ane@zubia.example")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 

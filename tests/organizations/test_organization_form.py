@@ -332,3 +332,25 @@ def test_data4_trashed_organization_urls_give_404(app, client, login, records):
         client.post(f"/organizations/{org_id}/edit", data=form_values(app, org_id)).status_code
         == 404
     )
+
+
+def test_a_likely_duplicate_is_shown_before_it_is_created(app, client, login, records):
+    user = login()
+    existing = records.org(user, name="Kansa Kogyo", native_name="監査工業株式会社", region="mie")
+    data = org_form(name="Kansa Industries", native_name="監査工業（株）", kind="company")
+    response = client.post("/organizations/new", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Zubia may already have this organization" in html
+    assert f'href="/organizations/{existing}"' in html
+    assert count_orgs(app) == 1
+    response = client.post("/organizations/new", data={**data, "not_duplicate": "y"})
+    assert response.status_code == 302 and count_orgs(app) == 2
+
+
+def test_a_different_name_is_created_at_once(app, client, login, records):
+    user = login()
+    records.org(user, name="Kansa Kogyo", native_name="監査工業株式会社", region="mie")
+    response = client.post(
+        "/organizations/new", data=org_form(name="Kansai Kogyo", native_name="関西工業")
+    )
+    assert response.status_code == 302 and count_orgs(app) == 2
