@@ -38,7 +38,15 @@ class RevertPlan:
 
     @property
     def count(self):
-        return sum(map(len, self.trash.values())) + sum(map(len, self.restore.values()))
+        return self.trashed + self.restored
+
+    @property
+    def trashed(self):
+        return sum(map(len, self.trash.values()))
+
+    @property
+    def restored(self):
+        return sum(map(len, self.restore.values()))
 
 
 def name_of(entity_type, columns):

@@ -12,7 +12,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import literal, select
+from sqlalchemy import func, literal, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
@@ -306,24 +306,33 @@ def confirm(run_id):
     return redirect(url_for("imports.report", run_id=run.id))
 
 
-def record_names(kind, ids):
-    """{id: name} of the records of one page of the report: one query."""
-    if kind is ImportKind.ORGANIZATION:
-        columns = (Organization.id, Organization.deleted_at, Organization.name, literal(""))
-    else:
-        columns = (Contact.id, Contact.deleted_at, Contact.given_name, Contact.family_name)
-    rows = db.session.execute(select(*columns).where(columns[0].in_(ids))) if ids else []
-    return {
-        record_id: (" ".join(n for n in names if n), deleted_at)
-        for record_id, deleted_at, *names in rows
-    }
+NAME_COLUMNS = {
+    "organization": (Organization.id, Organization.deleted_at, Organization.name, literal("")),
+    "contact": (Contact.id, Contact.deleted_at, Contact.given_name, Contact.family_name),
+}
+
+
+def record_names(pairs):
+    """{(entity type, id): (name, deleted_at)} of the records of one page of the report: one
+    query per kind of record on it (a contact import creates organizations too)."""
+    names = {}
+    for entity_type, columns in NAME_COLUMNS.items():
+        ids = [record_id for kind, record_id in pairs if kind == entity_type]
+        rows = db.session.execute(select(*columns).where(columns[0].in_(ids))) if ids else []
+        for record_id, deleted_at, *parts in rows:
+            names[entity_type, record_id] = (" ".join(p for p in parts if p), deleted_at)
+    return names
 
 
 def changes_statement(run):
+    """Everything the import wrote: the organizations it created for contacts (no row of
+    their own) first, then the rows in file order."""
     return (
         select(ImportChange)
-        .where(ImportChange.run_id == run.id, ImportChange.entity_type == run.kind.value)
-        .order_by(ImportChange.row_number, ImportChange.id)
+        .where(ImportChange.run_id == run.id)
+        .order_by(
+            ImportChange.row_number.is_(None).desc(), ImportChange.row_number, ImportChange.id
+        )
     )
 
 
@@ -346,9 +355,19 @@ def report(run_id):
         PREVIEW_PER_PAGE,
         len(run.skipped),
     )
-    names = record_names(run.kind, [change.entity_id for change in changes.items])
+    names = record_names([(change.entity_type, change.entity_id) for change in changes.items])
+    organizations = db.session.scalar(  # created for the contacts of a contact import
+        select(func.count())
+        .select_from(ImportChange)
+        .where(ImportChange.run_id == run.id, ImportChange.entity_type != run.kind.value)
+    )
     return render_template(
-        "imports/report.html", run=run, changes=changes, names=names, skipped=skipped
+        "imports/report.html",
+        run=run,
+        changes=changes,
+        names=names,
+        skipped=skipped,
+        organizations=organizations,
     )
 
 
@@ -358,24 +377,25 @@ def report_csv(run_id):
     if run.status in (RunStatus.UPLOADED, RunStatus.PREVIEWED):
         return redirect(url_for("imports.mapping", run_id=run.id))
 
-    kind, skipped = (
-        run.kind,
-        run.skipped,
-    )  # csv_response commits: the run's attributes expire before streaming
+    skipped = run.skipped  # csv_response commits: the run's attributes expire before streaming
     statement = changes_statement(run)
 
     def rows():
         changes = db.session.execute(
             statement.with_only_columns(
-                ImportChange.row_number, ImportChange.created, ImportChange.entity_id
+                ImportChange.row_number,
+                ImportChange.created,
+                ImportChange.entity_type,
+                ImportChange.entity_id,
             )
         ).all()
         for start in range(0, len(changes), 1000):
             batch = changes[start : start + 1000]
-            names = record_names(kind, [entity_id for _n, _c, entity_id in batch])
-            for number, created, entity_id in batch:
+            names = record_names([(kind, entity_id) for _n, _c, kind, entity_id in batch])
+            for number, created, kind, entity_id in batch:
                 outcome = _("created") if created else _("updated")
-                yield number, outcome, entity_id, names.get(entity_id, ("", None))[0], ""
+                name = names.get((kind, entity_id), ("", None))[0]
+                yield number, outcome, entity_id, name, ""
         for number, reasons in skipped:
             yield number, _("skipped"), None, "", reasons
 

@@ -172,7 +172,12 @@ def test_create_missing_organizations_and_revert_them(client, login, partners, a
         assert (sample.region.value, sample.country) == ("mie", "JP")
         sato = db.session.scalar(select(Contact).where(Contact.email == "sato@sample.example"))
         assert sato.organization_id == sample.id
+    report = client.get(f"/imports/{run_id}").get_data(as_text=True)
+    assert "organizations were created for them" in report
+    assert f'href="/organizations/{sample.id}">株式会社サンプル</a>' in report
+    assert "株式会社サンプル" in client.get(f"/imports/{run_id}/report.csv").get_data(as_text=True)
     page = client.get(f"/imports/{run_id}/revert").get_data(as_text=True)
+    assert "moves the 4 records this import created" in page
     assert "Revert all 4 records" in page
     client.post(f"/imports/{run_id}/revert")
     with app.app_context():
@@ -435,7 +440,7 @@ def test_a_row_reported_skipped_writes_nothing_not_even_its_new_organization(
         assert not names & {'=HYPERLINK("http://evil.test","x")', "Suzuka Works"}
         assert [c.email for c in db.session.scalars(select(Contact))] == ["ito@isebay.example"]
     page = client.get(f"/imports/{run_id}/revert").get_data(as_text=True)
-    assert "Revert all 2 records" in page
+    assert "moves the 2 records this import created" in page and "Revert all 2 records" in page
 
 
 def test_an_organization_list_brings_its_contact_details(client, login, app):
