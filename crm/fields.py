@@ -63,6 +63,10 @@ class Fields(tuple):
     def __new__(cls, *fields, derived=None):
         self = super().__new__(cls, fields)
         self.derived = derived or {}
+        # Read on every save and for every row of an import: worked out once.
+        self.written = self.names(EDITED)  # what the service writes by comparing values
+        self.edited = self.names(EDITED, SERVICE)  # everything a form may send to the service
+        self.defaults = {f.name: f.default for f in fields if f.default is not None}
         return self
 
     def __getitem__(self, name):
@@ -72,16 +76,6 @@ class Fields(tuple):
 
     def names(self, *roles):
         return tuple(f.name for f in self if f.role in roles)
-
-    @property
-    def written(self):
-        """What the service writes by comparing old and new values."""
-        return self.names(EDITED)
-
-    @property
-    def edited(self):
-        """Everything a form may send to the service."""
-        return self.names(EDITED, SERVICE)
 
     @property
     def imported(self):
@@ -106,10 +100,6 @@ class Fields(tuple):
             data[field.name] = value
         return data
 
-    @property
-    def defaults(self):
-        return {f.name: f.default for f in self if f.default is not None}
-
     def derive(self, get):
         """The derived columns, from ``get(name)`` (a record's attribute or a row's value)."""
         return {name: compute(get) for name, compute in self.derived.items()}
@@ -124,7 +114,7 @@ class Fields(tuple):
         row = {}
         for name in self.written:
             value = values.get(name)
-            row[name] = self[name].default if value is None else value
+            row[name] = self.defaults.get(name) if value is None else value
         return {**row, **self.derive(row.get)}
 
     def pick(self, mapping):
@@ -134,6 +124,30 @@ class Fields(tuple):
 
 def user_name(user):
     return user.name if user is not None else None
+
+
+def live_name(record):
+    """A related record's name for an export cell, or nothing once it is in the trash."""
+    return None if record is None or record.is_deleted else record.display_name
+
+
+def live_names(records):
+    return "; ".join(record.display_name for record in records if not record.is_deleted)
+
+
+# Header names of an email or phone column, whatever the record (contact or organization).
+EMAIL_HEADERS = ("e-mail", "email address", "e-mail address", "mail", "メールアドレス", "メール",
+                 "eメール", "correo", "correo electrónico", "posta elektronikoa")  # fmt: skip
+PHONE_HEADERS = ("telephone", "tel", "tel.", "phone number", "電話番号", "電話", "teléfono",
+                 "telefonoa")  # fmt: skip
+
+
+def email_field(*headers):
+    return Field("email", _l("Email"), (*EMAIL_HEADERS, *headers), from_form=str.lower)
+
+
+def phone_field(*headers):
+    return Field("phone", _l("Phone"), (*PHONE_HEADERS, *headers))
 
 
 OWNER = Field(

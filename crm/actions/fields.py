@@ -3,13 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from crm.actions.models import Priority, RepeatUnit
-from crm.fields import CREATED, ID, READ, UPDATED, Field, Fields, user_name
-
-
-def live_name(record):
-    """A related record's name, or nothing once it is in the trash (DATA-4)."""
-    return None if record is None or record.is_deleted else record.display_name
-
+from crm.fields import CREATED, ID, READ, UPDATED, Field, Fields, live_name, user_name
 
 FIELDS = Fields(
     ID,

@@ -3,7 +3,18 @@
 from flask_babel import lazy_gettext as _l
 
 from crm.contacts.models import NameOrder
-from crm.fields import CHECKER, CREATED, ID, IMPORT, OWNER, UPDATED, Field, Fields
+from crm.fields import (
+    CHECKER,
+    CREATED,
+    ID,
+    IMPORT,
+    OWNER,
+    UPDATED,
+    Field,
+    Fields,
+    email_field,
+    phone_field,
+)
 from crm.text import search_key
 
 
@@ -130,24 +141,7 @@ FIELDS = Fields(
         cell=CHECKER,
         help=_l("Added to the job title."),
     ),
-    Field(
-        "email",
-        _l("Email"),
-        (
-            "e-mail",
-            "email address",
-            "e-mail address",
-            "e-mail 1 - value",
-            "email 1 - value",
-            "mail",
-            "メールアドレス",
-            "メール",
-            "eメール",
-            "correo",
-            "correo electrónico",
-        ),
-        from_form=str.lower,
-    ),
+    email_field("e-mail 1 - value", "email 1 - value"),
     Field(
         "other_emails",
         _l("Other email addresses"),
@@ -166,21 +160,7 @@ FIELDS = Fields(
         many=True,
         help=_l("Several columns may go here; a cell may hold several, separated by :::."),
     ),
-    Field(
-        "phone",
-        _l("Phone"),
-        (
-            "telephone",
-            "business phone",
-            "phone 1 - value",
-            "primary phone",
-            "work phone",
-            "電話番号",
-            "電話",
-            "tel",
-            "teléfono",
-        ),
-    ),
+    phone_field("business phone", "phone 1 - value", "primary phone", "work phone"),
     Field(
         "mobile",
         _l("Mobile"),

@@ -41,6 +41,11 @@ FORMS = {
 }
 
 
+def split_many(text):
+    """The values of a multi-value cell ("a ::: * b"), as they are written."""
+    return [value.strip() for value in (text or "").split(MANY) if value.strip()]
+
+
 class _Bare(FlaskForm):
     class Meta:
         csrf = False
@@ -182,17 +187,13 @@ class Checker:
         phonetic = [raw.pop(name, "") for name in ("reading_family", "reading_given")]
         if any(phonetic) and not raw.get("reading"):
             raw["reading"] = " ".join(filter(None, phonetic))
-        if MANY in raw.get("email", ""):
-            addresses = [a.strip() for a in raw["email"].split(MANY) if a.strip()]
-            addresses.sort(key=lambda a: not a.startswith("*"))
-            addresses = [a.lstrip("* ").strip() for a in addresses]
+        addresses = split_many(raw.get("email"))  # the starred address first
+        addresses.sort(key=lambda address: not address.startswith("*"))
+        addresses = [a.lstrip("* ") for a in addresses + split_many(raw.get("other_emails"))]
+        if addresses:
             raw["email"] = addresses[0]
-            others = [*addresses[1:], *raw.get("other_emails", "").split(MANY)]
-            raw["other_emails"] = "; ".join(a.strip() for a in others if a.strip())
-        if MANY in raw.get("other_emails", ""):
-            raw["other_emails"] = "; ".join(
-                a.strip().lstrip("* ") for a in raw["other_emails"].split(MANY) if a.strip()
-            )
+        if addresses[1:]:
+            raw["other_emails"] = "; ".join(addresses[1:])
 
     def choice(self, row, name, words, message):
         text = row.raw.get(name)

@@ -35,16 +35,21 @@ RULES = {
 }
 
 
+def _place_pattern(names):
+    """One expression per region: Latin names as whole words, Japanese ones anywhere."""
+    latin = [rf"\b{re.escape(n)}\b" for n in names if n.isascii()]
+    return re.compile("|".join([*latin, *(re.escape(n) for n in names if not n.isascii())]))
+
+
+PLACE_PATTERNS = {region: _place_pattern(names) for region, names in PLACES.items()}
+BASQUE_AREAS = ("943", "944", "945", "946")  # Gipuzkoa, Bizkaia, Álava, Bizkaia
+# A country with two regions of the programme: the chosen default may pick its home one.
+HOMES = {"JP": (Region.MIE, Region.OTHER_JAPAN), "ES": (Region.BASQUE_COUNTRY, Region.OTHER_EUROPE)}
+
+
 def from_place(*texts):
     key = search_key(*texts)
-    for region, names in PLACES.items():
-        for name in names:
-            if name.isascii():
-                if re.search(rf"\b{re.escape(name)}\b", key):
-                    return region
-            elif name in key:
-                return region
-    return None
+    return next((r for r, pattern in PLACE_PATTERNS.items() if pattern.search(key)), None)
 
 
 def from_postcode(text, country):
@@ -58,34 +63,36 @@ def from_postcode(text, country):
 
 
 def from_phone(text):
-    digits = re.sub(r"\D", "", search_key(text))
-    international = digits.startswith(("81", "34")) and search_key(text).startswith(("+", "00"))
-    digits = digits.removeprefix("00")
-    if international and digits.startswith("81"):
-        return Region.MIE if digits.startswith("8159") else Region.OTHER_JAPAN
-    if international and digits.startswith("34"):
-        return (
-            Region.BASQUE_COUNTRY
-            if digits[2:5] in ("943", "944", "945", "946")
-            else Region.OTHER_EUROPE
-        )
-    if digits.startswith("059") and len(digits) == 10:
+    """+81 59 / 0081 59 / 059 (Mie), +34 943–946 / 943–946 (the Basque Country)."""
+    text = search_key(text)
+    digits = re.sub(r"\D", "", text)
+    if text.startswith("+") or digits.startswith("00"):
+        digits = digits.removeprefix("00")
+        if digits.startswith("81"):
+            return Region.MIE if digits.startswith("8159") else Region.OTHER_JAPAN
+        if digits.startswith("34"):
+            return Region.BASQUE_COUNTRY if digits[2:5] in BASQUE_AREAS else Region.OTHER_EUROPE
+        return None
+    if len(digits) == 10 and digits.startswith("059"):
         return Region.MIE
-    if digits[:3] in ("943", "944", "945", "946") and len(digits) == 9:
+    if len(digits) == 9 and digits[:3] in BASQUE_AREAS:
         return Region.BASQUE_COUNTRY
     return None
 
 
-def from_country(country):
-    if country == "JP":
-        return Region.OTHER_JAPAN
+def from_country(country, default):
+    """A country alone: JP and ES hold two regions each, so the file's default may say which."""
+    if country in HOMES:
+        home, other = HOMES[country]
+        return (home, "default") if default == home else (other, "country")
     if country in EUROPE:
-        return Region.OTHER_EUROPE
-    return Region.OTHER if country else None
+        return Region.OTHER_EUROPE, "country"
+    return (Region.OTHER, "country") if country else (None, None)
 
 
 def infer(raw, country, default):
     """(region, rule) for a row's cells ``raw``; (None, None) when nothing tells."""
+    default = Region(default) if default else None
     found = from_place(raw.get("address"), raw.get("city"))
     if found:
         return found, "address"
@@ -94,8 +101,6 @@ def infer(raw, country, default):
     for name in ("phone", "mobile"):
         if raw.get(name) and (found := from_phone(raw[name])):
             return found, "phone"
-    if found := from_country(country):
-        return found, "country"
-    if default:
-        return Region(default), "default"
-    return None, None
+    if country:
+        return from_country(country, default)
+    return (default, "default") if default else (None, None)

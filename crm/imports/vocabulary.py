@@ -11,22 +11,17 @@ from sqlalchemy import select
 from crm.accounts.models import User
 from crm.contacts.models import NameOrder
 from crm.extensions import db
+from crm.imports.regions import PLACES
 from crm.organizations.models import Kind, Region, Sector, Size
 from crm.organizations.synonyms import KIND_WORDS, SECTOR_WORDS
 from crm.text import search_key
 
 LOCALES = ("en", "ja", "es")
-REGION_ALIASES = {
-    "euskadi": Region.BASQUE_COUNTRY,
-    "pais vasco": Region.BASQUE_COUNTRY,
+REGION_ALIASES = {  # a region cell may name a place in it ("Bizkaia", "津市") too
     "basque": Region.BASQUE_COUNTRY,
-    "bizkaia": Region.BASQUE_COUNTRY,
-    "gipuzkoa": Region.BASQUE_COUNTRY,
-    "araba": Region.BASQUE_COUNTRY,
     "バスク": Region.BASQUE_COUNTRY,
-    "mie": Region.MIE,
-    "三重": Region.MIE,
     "三重県": Region.MIE,
+    **{name: region for region, names in PLACES.items() for name in names},
 }
 REGION_COUNTRIES = {Region.BASQUE_COUNTRY: "ES", Region.MIE: "JP", Region.OTHER_JAPAN: "JP"}
 

@@ -3,14 +3,9 @@
 from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
 
-from crm.fields import CREATED, ID, READ, SERVICE, UPDATED, Field, Fields, user_name
+from crm.fields import CREATED, ID, READ, SERVICE, UPDATED, Field, Fields, live_names, user_name
 from crm.meetings.models import MeetingKind
 from crm.text import search_key
-
-
-def live_names(items):
-    """The related records' names, leaving out those in the trash (DATA-4)."""
-    return "; ".join(item.display_name for item in items if not item.is_deleted)
 
 
 def organization_names(meeting):

@@ -3,7 +3,19 @@
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from crm.fields import CHECKER, CREATED, ID, OWNER, READ, SERVICE, UPDATED, Field, Fields
+from crm.fields import (
+    CHECKER,
+    CREATED,
+    ID,
+    OWNER,
+    READ,
+    SERVICE,
+    UPDATED,
+    Field,
+    Fields,
+    email_field,
+    phone_field,
+)
 from crm.organizations.models import DEFAULT_CADENCE_DAYS, Kind, Region, Size
 from crm.text import search_key
 
@@ -101,36 +113,8 @@ FIELDS = Fields(
             "página web",
         ),
     ),
-    Field(
-        "email",
-        _l("Email"),
-        (
-            "e-mail",
-            "email address",
-            "mail",
-            "メール",
-            "メールアドレス",
-            "correo",
-            "correo electrónico",
-            "posta elektronikoa",
-        ),
-        from_form=str.lower,
-    ),
-    Field(
-        "phone",
-        _l("Phone"),
-        (
-            "telephone",
-            "tel",
-            "tel.",
-            "phone number",
-            "電話",
-            "電話番号",
-            "代表電話",
-            "teléfono",
-            "telefonoa",
-        ),
-    ),
+    email_field(),
+    phone_field("代表電話"),
     Field(
         "address",
         _l("Postal address"),

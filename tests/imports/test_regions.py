@@ -25,6 +25,8 @@ from tests.imports.conftest import mapping_post, run_id_of, upload
         ({"phone": "944 00 90 02"}, None, (Region.BASQUE_COUNTRY, "phone")),
         ({"phone": "+81 3-1234-5678"}, None, (Region.OTHER_JAPAN, "phone")),
         ({}, "DE", (Region.OTHER_EUROPE, "country")),
+        ({"phone": "0081 59 231 9000"}, None, (Region.MIE, "phone")),
+        ({}, "ES", (Region.OTHER_EUROPE, "country")),
         ({}, None, (None, None)),
         ({"city": "Miedes"}, None, (None, None)),  # "mie" only as a word
     ],
@@ -35,6 +37,10 @@ def test_the_first_rule_that_tells_decides(raw, country, expected):
 
 def test_the_default_comes_last():
     assert regions.infer({}, None, "mie") == (Region.MIE, "default")
+    # A country with two of the programme's regions: the default says which, if it can.
+    assert regions.infer({}, "ES", "basque_country") == (Region.BASQUE_COUNTRY, "default")
+    assert regions.infer({}, "ES", "mie") == (Region.OTHER_EUROPE, "country")
+    assert regions.infer({}, "JP", "mie") == (Region.MIE, "default")
     assert regions.infer({"phone": "+34 944 000 000"}, None, "mie")[0] is Region.BASQUE_COUNTRY
 
 
