@@ -1,5 +1,7 @@
 """Zubia: the partnership CRM of the Basque Country - Mie Prefecture programme."""
 
+import importlib
+import importlib.util
 import logging
 from pathlib import Path
 
@@ -13,6 +15,40 @@ from crm.i18n import select_locale, select_timezone
 from crm.security import enforce_session_lifetime, set_security_headers
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# The domain areas, one package each. An area's ``models`` module (when it has one) declares its
+# tables and registers its record kinds; its ``views`` module (when it has one) holds its
+# blueprint ``bp``. Blueprints are registered in this order.
+AREAS = (
+    "main",
+    "accounts",
+    "admin",
+    "audit",
+    "organizations",
+    "contacts",
+    "meetings",
+    "actions",
+    "search",
+    "trash",
+    "reminders",
+    "matching",
+    "programme",
+    "dashboard",
+    "guide",
+    "visits",
+    "events",
+    "imports",
+    "duplicates",
+    "attachments",
+    "calendar",
+    "pipeline",
+)
+
+
+def area_modules(name):
+    """Every area's module called ``name`` (``models``, ``views``), imported, in area order."""
+    names = (f"crm.{area}.{name}" for area in AREAS)
+    return [importlib.import_module(module) for module in names if importlib.util.find_spec(module)]
 
 
 def create_app(config=None):
@@ -58,7 +94,7 @@ def check_production(app):
 
 
 def register_extensions(app):
-    import crm.models  # noqa: F401 - the metadata must know every table
+    area_modules("models")  # the metadata must know every table, the registry every kind
     from crm.accounts.services import load_user
 
     db.init_app(app)
@@ -78,52 +114,8 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
-    from crm.accounts.views import bp as accounts
-    from crm.actions.views import bp as actions
-    from crm.admin.views import bp as admin
-    from crm.attachments.views import bp as attachments
-    from crm.calendar.views import bp as calendar
-    from crm.contacts.views import bp as contacts
-    from crm.dashboard.views import bp as dashboard
-    from crm.duplicates.views import bp as duplicates
-    from crm.events.views import bp as events
-    from crm.guide.views import bp as guide
-    from crm.imports.views import bp as imports
-    from crm.main.views import bp as main
-    from crm.matching.views import bp as matching
-    from crm.meetings.views import bp as meetings
-    from crm.organizations.views import bp as organizations
-    from crm.pipeline.views import bp as pipeline
-    from crm.programme.views import bp as programme
-    from crm.reminders.views import bp as reminders
-    from crm.search.views import bp as search
-    from crm.trash.views import bp as trash
-    from crm.visits.views import bp as visits
-
-    for blueprint in (
-        main,
-        accounts,
-        admin,
-        organizations,
-        contacts,
-        meetings,
-        actions,
-        search,
-        trash,
-        reminders,
-        matching,
-        programme,
-        dashboard,
-        guide,
-        visits,
-        events,
-        imports,
-        duplicates,
-        attachments,
-        calendar,
-        pipeline,
-    ):
-        app.register_blueprint(blueprint)
+    for views in area_modules("views"):
+        app.register_blueprint(views.bp)
 
 
 def register_errorhandlers(app):

@@ -3,24 +3,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-import crm.meetings.models
-import crm.organizations.models
-import crm.programme.models
-import crm.visits.models  # noqa: F401 (the attachable kinds register with their models)
+from crm import area_modules
 from crm.extensions import db
-from crm.kinds import Kind, kind_named, kind_of, kinds, register, waits_for_organization
+from crm.kinds import Kind, kind_of, kinds, register, waits_for_organization
 from crm.records import Record
 
-# The records a file can be attached to: one real foreign key column ``<kind>_id`` each.
-PARENTS = [kind.name for kind in kinds(attachable=True)]
-_ONE_PARENT = (
-    " + ".join(f"CASE WHEN {kind}_id IS NULL THEN 0 ELSE 1 END" for kind in PARENTS) + " = 1"
-)
-
-
-def _parent_key(kind):
-    table = kind_named(kind).model.__tablename__
-    return mapped_column(ForeignKey(f"{table}.id", ondelete="CASCADE"))
+area_modules("models")  # the kinds a file can be attached to register with their models
 
 
 class Attachment(Record, db.Model):
@@ -31,17 +19,10 @@ class Attachment(Record, db.Model):
     """
 
     __tablename__ = "attachments"
-    __table_args__ = (
-        CheckConstraint(_ONE_PARENT, name="one_parent"),
-        CheckConstraint("size > 0", name="not_empty"),
-        *(Index(f"ix_attachments_{kind}", f"{kind}_id", "deleted_at") for kind in PARENTS),
-    )
+    __table_args__ = (CheckConstraint("size > 0", name="not_empty"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organization_id: Mapped[int | None] = _parent_key("organization")
-    meeting_id: Mapped[int | None] = _parent_key("meeting")
-    visit_id: Mapped[int | None] = _parent_key("visit")
-    agreement_id: Mapped[int | None] = _parent_key("agreement")
+    # and one ``<kind>_id`` column per attachable kind: see add_parent_keys below
     stored_name: Mapped[str] = mapped_column(String(32), unique=True)  # never from the user
     original_name: Mapped[str] = mapped_column(String(255))  # cleaned; a label only
     content_type: Mapped[str] = mapped_column(String(100))  # detected from the bytes
@@ -69,6 +50,27 @@ class Attachment(Record, db.Model):
     def load_parent(self, *options):
         """The record this file is attached to (in the trash or not)."""
         return db.session.get(self.parent_kind.model, self.parent_id, options=options)
+
+
+def add_parent_keys():
+    """A real foreign key column ``<kind>_id`` for every kind registered as attachable, indexed
+    with ``deleted_at`` (a record's live files), and exactly one of them set on each row."""
+    table = Attachment.__table__
+    for kind in kinds(attachable=True):
+        parent = kind.model.__tablename__
+        setattr(
+            Attachment,
+            kind.id_arg,
+            mapped_column(ForeignKey(f"{parent}.id", ondelete="CASCADE"), nullable=True),
+        )
+        Index(f"ix_attachments_{kind.name}", table.c[kind.id_arg], table.c.deleted_at)
+    one_set = " + ".join(
+        f"CASE WHEN {kind.id_arg} IS NULL THEN 0 ELSE 1 END" for kind in kinds(attachable=True)
+    )
+    table.append_constraint(CheckConstraint(f"{one_set} = 1", name="one_parent"))
+
+
+add_parent_keys()
 
 
 def parent_column(parent):
