@@ -129,6 +129,7 @@ def register_commands(app):
     from crm.attachments.cli import attachments_cli
     from crm.backup.cli import backup_command, restore_command
     from crm.demo.cli import demo_cli
+    from crm.imports.cli import import_command
     from crm.main.cli import dev
     from crm.reminders.cli import reminders_cli, scheduler_cli
 
@@ -141,5 +142,6 @@ def register_commands(app):
         attachments_cli,
         backup_command,
         restore_command,
+        import_command,
     ):
         app.cli.add_command(command)

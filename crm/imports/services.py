@@ -14,7 +14,7 @@ from crm.contacts.models import Contact
 from crm.extensions import db
 from crm.imports.lookups import chunks
 from crm.imports.models import ImportChange, ImportKind, ImportRun, RunStatus
-from crm.imports.plan import CREATE, UPDATE
+from crm.imports.plan import CREATE, SKIP, UNCHANGED, UPDATE
 from crm.organizations import fields as organizations
 from crm.organizations.models import Organization, organization_sectors
 
@@ -42,6 +42,23 @@ def new_run(kind, filename, stored_name, table, *, actor):
     db.session.add(run)
     db.session.flush()
     return run
+
+
+def keep_mapping(run, headers, columns, options, plan):
+    """Keep on the run the columns and options chosen and what they would do: the preview and
+    the report show them, the confirmation writes with them, the next import starts from them."""
+    run.mapping = {
+        "headers": headers,
+        "columns": columns,
+        "remember": {headers[int(i)]: name for i, name in columns.items()},
+        **options,
+        "counts": {
+            "create": plan.count(CREATE),
+            "update": plan.count(UPDATE),
+            "skip": plan.count(SKIP, UNCHANGED),
+            "problems": sum(1 for row in plan.rows if row.problems),
+        },
+    }
 
 
 def last_mapping(kind, user):

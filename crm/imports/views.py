@@ -177,18 +177,7 @@ def mapping(run_id):
         write_preview(run, plan)
         storage.save_checked(run, checked, checker.phones)
         run.encoding = table.encoding
-        run.mapping = {
-            "headers": headers,
-            "columns": columns,
-            "remember": {headers[int(i)]: name for i, name in columns.items()},
-            **options,
-            "counts": {
-                "create": plan.count(CREATE),
-                "update": plan.count(UPDATE),
-                "skip": plan.count(SKIP, UNCHANGED),
-                "problems": sum(1 for row in plan.rows if row.problems),
-            },
-        }
+        services.keep_mapping(run, headers, columns, options, plan)
         run.status = RunStatus.PREVIEWED
         db.session.commit()
         return redirect(url_for("imports.preview", run_id=run.id))
