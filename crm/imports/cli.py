@@ -78,6 +78,11 @@ def echo_plan(plan):
     for row in plan.rows:
         if row.action == SKIP:
             click.echo(f"  row {row.number}: {row.label or '(no name)'}: {row.reasons}")
+        elif row.action == CREATE and row.likely_duplicate:
+            twin, name = row.likely_duplicate
+            click.echo(
+                f"  row {row.number}: {row.label}: likely already in Zubia as {name} (#{twin})"
+            )
 
 
 @click.command("import")

@@ -99,6 +99,10 @@ def match_organizations(checker, plan):
         elif hits:
             row.target_id = hits[0]
             row.target_owners = {index.owners[hits[0]]}
+        if not row.target_id:  # another name, but the same native name: warn, with a link
+            native_key = organization_name_key(row.values.get("native_name"))
+            twin = next(iter(index.by_name.get(native_key, [])), None)
+            row.likely_duplicate = (twin, index.names[twin]) if twin else None
         same_name = [i for i in index.by_name.get(name_key, []) if i != row.target_id]
         if same_name and match_by != "name":
             checker.problem(

@@ -43,6 +43,7 @@ class Row:
     target_owners: set = field(default_factory=set)
     current: dict | None = None  # the matched record's columns before the import
     region_from: str | None = None  # the rule that gave a region no cell stated (regions.RULES)
+    likely_duplicate: tuple | None = None  # (id, name) of a new record's likely twin in Zubia
 
     def to_json(self):
         """What ``clean`` decided, as JSON values (enums by value), kept between the preview and

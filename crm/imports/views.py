@@ -199,7 +199,8 @@ def write_preview(run, plan):
     storage.write_preview(
         run,
         ({"n": row.number, "a": row.action, "l": row.label, "d": row.detail, "p": row.problems,
-          "note": row.note, "t": row.target_id} for row in plan.rows),
+          "note": row.note, "t": row.target_id,
+          "twin": row.likely_duplicate if row.action == CREATE else None} for row in plan.rows),
     )  # fmt: skip
 
 

@@ -1,9 +1,16 @@
 """Other words people use for the kinds of organization and the MoU sectors, in English,
 Japanese, Spanish and Basque, besides the labels of the catalogues: "製造業" is manufacturing
-even though the sector's Japanese label is ものづくり. Imports read them (compared after
-``search_key``, so case, width and accents do not matter)."""
+even though the sector's Japanese label is ものづくり. Imports and the organization list's search
+read them (compared after ``search_key``, so case, width and accents do not matter)."""
+
+from functools import cache
+
+from flask_babel import force_locale
 
 from crm.organizations.models import Kind
+from crm.text import search_key
+
+LOCALES = ("en", "ja", "es")
 
 KIND_WORDS = {
     Kind.COMPANY: ("enterprise", "firm", "business", "sme", "企業", "会社", "株式会社",
@@ -41,3 +48,35 @@ SECTOR_WORDS = {
     "agri-food": ("food", "agriculture", "food and beverage", "食品", "農業", "食品産業",
                   "agroalimentario", "alimentación", "elikagaiak", "nekazaritza"),
 }  # fmt: skip
+
+
+def enum_words(enum_class, extra=None):
+    """{search key: member} for each member's value and its label in every language."""
+    words = {}
+    for member in enum_class:
+        words[search_key(member.value)] = member
+        words[search_key(member.value.replace("_", " "))] = member
+        for locale in LOCALES:
+            with force_locale(locale):
+                words.setdefault(search_key(str(member.label)), member)
+    for word, member in (extra or {}).items():
+        words.setdefault(search_key(word), member)
+    return words
+
+
+@cache
+def kind_words():
+    """{search key: Kind} of every word for a kind of organization."""
+    return enum_words(Kind, {word: kind for kind, words in KIND_WORDS.items() for word in words})
+
+
+def sector_words(sectors):
+    """{search key: sector} of every word for each of ``sectors`` (code, names, synonyms)."""
+    words = {}
+    for sector in sectors:
+        for word in (sector.code, sector.name_en, sector.name_ja, sector.name_es):
+            words[search_key(word)] = sector
+    for sector in sectors:
+        for word in SECTOR_WORDS.get(sector.code, ()):
+            words.setdefault(search_key(word), sector)
+    return words

@@ -34,8 +34,9 @@ from crm.organizations.models import (
     Sector,
     organization_sectors,
 )
+from crm.organizations.synonyms import kind_words, sector_words
 from crm.records import live_or_404
-from crm.text import like_pattern
+from crm.text import like_pattern, search_key
 from crm.timeline import timeline
 from crm.timezones import local_today
 
@@ -78,13 +79,7 @@ def listed():
     if filters["kind"]:
         statement = statement.where(Organization.kind == filters["kind"])
     if filters["sector"]:
-        statement = statement.where(
-            Organization.id.in_(
-                select(organization_sectors.c.organization_id).where(
-                    organization_sectors.c.sector_id == filters["sector"]
-                )
-            )
-        )
+        statement = statement.where(in_sector(filters["sector"]))
     if filters["owner"]:
         statement = statement.where(Organization.owner_id == filters["owner"])
     if filters["quiet"]:
@@ -92,14 +87,33 @@ def listed():
             or_(Organization.contact_due_at.is_(None), Organization.contact_due_at < now_utc())
         )
     if filters["q"]:
-        statement = statement.where(
-            Organization.search_key.like(like_pattern(filters["q"]), escape="\\")
-        )
+        statement = statement.where(searched(filters["q"]))
     sort, order = sort_arg(SORTS, "name")
     statement = statement.order_by(*order).options(
         selectinload(Organization.owner), selectinload(Organization.sectors)
     )
     return statement, filters, sort
+
+
+def searched(text):
+    """Names (and the rest of the search key) containing ``text``; and when ``text`` is a word
+    for a kind or a sector in any language ("大学", "製造業", "Administración pública"), the
+    organizations of that kind or sector too."""
+    key = search_key(text)
+    said = [Organization.search_key.like(like_pattern(text), escape="\\")]
+    if kind := kind_words().get(key):
+        said.append(Organization.kind == kind)
+    if sector := sector_words(db.session.scalars(select(Sector)).all()).get(key):
+        said.append(in_sector(sector.id))
+    return or_(*said)
+
+
+def in_sector(sector_id):
+    return Organization.id.in_(
+        select(organization_sectors.c.organization_id).where(
+            organization_sectors.c.sector_id == sector_id
+        )
+    )
 
 
 @bp.route("/")

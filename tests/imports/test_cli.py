@@ -179,3 +179,14 @@ def test_a_database_refusing_the_write_exits_3_and_writes_nothing(tmp_path):
         assert result.exit_code == 3, result.output
         assert "Nothing was imported" in result.output
         assert count(app, Organization) == count(app, ImportRun) == 0
+
+
+def test_the_preview_names_a_likely_duplicate(app, admin, records, flask_import):
+    twin = records.org(admin, name="Ise Bay Aero", native_name="伊勢湾航空部品株式会社",
+                       region="mie", country="JP")  # fmt: skip
+    result = flask_import("Name,Native name,Region\nIsewan Aero,伊勢湾航空部品（株）,Mie\n",
+                          "--kind", "organizations")  # fmt: skip
+    assert (
+        f"row 2: Isewan Aero: likely already in Zubia as 伊勢湾航空部品株式会社 (Ise Bay Aero) (#{twin})"
+        in result.output
+    )

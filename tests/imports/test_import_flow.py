@@ -526,3 +526,18 @@ def test_google_layout_middle_and_phonetic_names_and_several_emails(client, logi
     assert maria.email == "mj.agirre@tecnalia.example"
     assert maria.other_emails == "maria@home.example; mj@old.example"
     assert people["山田"].reading == "やまだ たろう"
+
+
+def test_the_preview_warns_of_a_likely_duplicate_and_links_to_it(client, login, records, app):
+    """Another Latin name, the same native name but for its legal form: created, with a warning."""
+    owner = login()
+    twin = records.org(owner, name="Ise Bay Aero", native_name="伊勢湾航空部品株式会社",
+                       region="mie", country="JP")  # fmt: skip
+    data = "Name,Native name,Region\nIsewan Aero Parts,伊勢湾航空部品（株）,Mie\nKaiyo Labs,,Mie\n"
+    run_id = run_id_of(upload(client, data.encode(), kind="organization"))
+    mapping_post(client, run_id)
+    html = preview_html(client, run_id)
+    assert html.count("Likely already in Zubia:") == 1
+    assert f'<a href="/organizations/{twin}">伊勢湾航空部品株式会社 (Ise Bay Aero)</a>' in html
+    confirm(client, run_id)
+    assert count(app, Organization) == 3

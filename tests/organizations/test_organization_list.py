@@ -68,6 +68,15 @@ FILTERS = [
     ),
     ("q=tecnalia", {"Fundación Tecnalia"}),
     ("q=三重", {"三重県庁 (Mie Prefectural Government)"}),
+    # a word for a kind or a sector, in any language, finds that kind or sector too
+    ("q=行政機関", {"三重県庁 (Mie Prefectural Government)", "Ayuntamiento de Bilbao"}),
+    (
+        "q=Administración pública",
+        {"三重県庁 (Mie Prefectural Government)", "Ayuntamiento de Bilbao"},
+    ),
+    ("q=aerospace", {"三重県庁 (Mie Prefectural Government)"}),
+    ("q=食品", {"Suzuka Robotics"}),
+    ("q=自動車産業", {"Fundación Tecnalia", "三重県庁 (Mie Prefectural Government)"}),
     ("region=atlantis", None),  # an unknown value is no filter
     ("kind=' OR 1=1--", None),
 ]
