@@ -187,6 +187,6 @@ def test_the_preview_names_a_likely_duplicate(app, admin, records, flask_import)
     result = flask_import("Name,Native name,Region\nIsewan Aero,伊勢湾航空部品（株）,Mie\n",
                           "--kind", "organizations")  # fmt: skip
     assert (
-        f"row 2: Isewan Aero: likely already in Zubia as 伊勢湾航空部品株式会社 (Ise Bay Aero) (#{twin})"
-        in result.output
+        f"row 2: Isewan Aero: likely already in Zubia as 伊勢湾航空部品株式会社 (Ise Bay Aero) "
+        f"(#{twin})" in result.output
     )
