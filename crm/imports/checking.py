@@ -34,6 +34,7 @@ FORMULA = re.compile(r"\s*(=|[+\-@].*[(!|])", re.DOTALL)
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 SEPARATORS = re.compile(r"[;,、，|/]")
 MANY = ":::"  # Google Contacts' separator of the values of one cell
+PERSON_NAMES = ("given_name", "family_name", "second_family_name")
 
 FORMS = {
     ImportKind.ORGANIZATION: (OrganizationForm, organizations.FIELDS),
@@ -44,6 +45,22 @@ FORMS = {
 def split_many(text):
     """The values of a multi-value cell ("a ::: * b"), as they are written."""
     return [value.strip() for value in (text or "").split(MANY) if value.strip()]
+
+
+def name_order(names):
+    """Japanese order for a name written in Japanese script."""
+    japanese = CJK.search((names.get("family_name") or "") + (names.get("given_name") or ""))
+    return NameOrder.JAPANESE if japanese else NameOrder.WESTERN
+
+
+def person_note(row):
+    names = [row.person.get(part) for part in PERSON_NAMES]
+    if row.person["name_order"] == NameOrder.JAPANESE.value:
+        names[:2] = names[1::-1]
+    name = " ".join(filter(None, names))
+    if row.adds_person:
+        return _("Adds %(name)s as a contact.", name=name)
+    return _("%(name)s is a contact there already.", name=name)
 
 
 class _Bare(FlaskForm):
@@ -86,6 +103,8 @@ class Checker:
         self.labels = {f.name: str(f.label) for f in FIELDS[kind]}
         form_class, fields = FORMS[kind]
         self.form = FormFields(form_class, [f.name for f in fields.imported if f.cell == TEXT])
+        # an organization row's person: checked as the contact form checks a contact
+        self.people = FormFields(ContactForm, [*PERSON_NAMES, "email"])
         self.words = Vocabulary(with_users="owner" in self.columns.values())
         self.phones = {}  # (field, text, country) -> (E.164 value, error)
 
@@ -115,6 +134,7 @@ class Checker:
         plan = Plan(self.kind, rows, {})
         if self.kind is ImportKind.ORGANIZATION:
             lookups.match_organizations(self, plan)
+            lookups.match_people(plan)
         else:
             self.resolve_organizations(plan)
             for row in rows:
@@ -128,6 +148,8 @@ class Checker:
         for row in rows:
             if row.problems:
                 row.action = SKIP
+            elif row.person and row.action != SKIP:
+                row.note = " ".join(filter(None, (row.note, person_note(row))))
         # An organization is created only for a row that is imported: a skipped row (a formula
         # in its organization cell, a problem anywhere) writes nothing at all.
         needed = {row.new_organization for row in rows if row.action != SKIP}
@@ -242,9 +264,31 @@ class Checker:
                 else:
                     row.sector_ids.append(sector.id)
         self.clean_phones(row, values["country"])
+        if row.raw.get("contact_name"):
+            self.clean_person(row, values["country"])
         for name in ("kind", "country", "size"):  # left empty: not a change on update
             if name not in row.raw and name in values and values[name] is None:
                 del values[name]
+
+    def clean_person(self, row, country):
+        """The person of an organization's row (担当者, Contact): a contact to add at it, with
+        the contact person's own email and phone columns, else the row's."""
+        raw = row.raw
+        person = self.names_from(row, "contact_name", self.people)
+        email_from = "contact_email" if "contact_email" in raw else "email"
+        if raw.get(email_from):
+            person["email"], error = self.people.clean("email", raw[email_from])
+            if error:
+                self.problem(row, email_from, error)
+            elif person["email"]:
+                person["email"] = person["email"].lower()
+        phone_from = "contact_phone" if "contact_phone" in raw else "phone"
+        if raw.get(phone_from):
+            person["phone"], error = self.phone_of("phone", raw[phone_from], country)
+            if error:
+                self.problem(row, phone_from, error)
+        person["name_order"] = name_order(person).value
+        row.person = person
 
     def resolve_organizations(self, plan):
         """Each row's organization by normalised name; unknown ones created when asked."""
@@ -296,28 +340,11 @@ class Checker:
     def clean_contact(self, row):
         values, raw = row.values, row.raw
         if raw.get("full_name") and not (raw.get("given_name") or raw.get("family_name")):
-            parts = raw["full_name"].replace("\u3000", " ").split()
-            if len(parts) < 2:
-                self.problem(
-                    row,
-                    "full_name",
-                    _(
-                        "cannot tell the family name from the given "
-                        "name; separate them with a space or map them "
-                        "to columns of their own."
-                    ),
-                )
-            else:
-                for name, text in self.split_name(parts).items():
-                    value, error = self.form.clean(name, text)
-                    if error:
-                        self.problem(row, "full_name", error)
-                    values[name] = value
+            values.update(self.names_from(row, "full_name", self.form))
         for name in ("given_name", "family_name"):
             if not values.get(name) and "full_name" not in raw:
                 row.missing.append(name)
-        japanese = CJK.search((values.get("family_name") or "") + (values.get("given_name") or ""))
-        values["name_order"] = NameOrder.JAPANESE if japanese else NameOrder.WESTERN
+        values["name_order"] = name_order(values)
         values["language"] = self.choice(
             row, "language", self.words.languages, _l("unknown language “%(text)s”.")
         )
@@ -332,21 +359,39 @@ class Checker:
         """Phone numbers, read in ``country``: the organization's (for a contact, known only
         once its organization is found)."""
         for name in ("phone", "mobile"):
-            text = row.raw.get(name)
-            if not text:
-                continue
-            key = (name, text, country)
-            if key not in self.phones:  # the confirmation reuses the preview's results
-                value, error = self.form.clean(name, text)
-                try:
-                    value = e164(value, country) if value else None
-                except ValidationError as invalid:
-                    error = str(invalid)
-                self.phones[key] = (value, error)
-            value, error = self.phones[key]
+            if text := row.raw.get(name):
+                value, error = self.phone_of(name, text, country)
+                if error:
+                    self.problem(row, name, error)
+                row.values[name] = value
+
+    def phone_of(self, name, text, country):
+        """(E.164 value, error) of a phone cell read in ``country``, through the form's field."""
+        key = (name, text, country)
+        if key not in self.phones:  # the confirmation reuses the preview's results
+            value, error = self.form.clean(name, text)
+            try:
+                value = e164(value, country) if value else None
+            except ValidationError as invalid:
+                error = str(invalid)
+            self.phones[key] = (value, error)
+        return self.phones[key]
+
+    def names_from(self, row, name, form):
+        """{given_name, family_name…} of a one-cell name, checked by ``form``'s fields."""
+        parts = row.raw[name].replace("\u3000", " ").split()
+        if len(parts) < 2:
+            self.problem(row, name, _("cannot tell the family name from the given name; "
+                                      "separate them with a space or map them to columns of "
+                                      "their own."))  # fmt: skip
+            return {}
+        names = {}
+        for part, text in self.split_name(parts).items():
+            value, error = form.clean(part, text)
             if error:
                 self.problem(row, name, error)
-            row.values[name] = value
+            names[part] = value
+        return names
 
     @staticmethod
     def split_name(parts):

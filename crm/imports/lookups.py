@@ -119,6 +119,33 @@ def match_organizations(checker, plan):
             file_keys.claim(row, "name", name_key, _l("same name as row %(row)s of this file."))
 
 
+def match_people(plan):
+    """Whether each organization row's person is new at it: one query for the contacts of the
+    organizations the file matched, compared by email and by name."""
+    rows = [row for row in plan.rows if row.person]
+    matched = {row.target_id for row in rows if row.target_id}
+    known = set()
+    for chunk in chunks(matched):
+        for contact in db.session.execute(
+            select(
+                Contact.organization_id,
+                Contact.email,
+                Contact.given_name,
+                Contact.family_name,
+                Contact.second_family_name,
+            ).where(Contact.organization_id.in_(chunk), Contact.deleted_at.is_(None))
+        ):
+            known.add((contact.organization_id, contact_name_key(contact._mapping)))
+            if contact.email:
+                known.add((contact.organization_id, contact.email.lower()))
+    for row in rows:
+        keys = {
+            (row.target_id, contact_name_key(row.person)),
+            (row.target_id, row.person.get("email")),
+        }
+        row.adds_person = not row.target_id or not keys & known
+
+
 def contact_name_key(values):
     return search_key(
         values.get("given_name"), values.get("family_name"), values.get("second_family_name")

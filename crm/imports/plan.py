@@ -20,6 +20,7 @@ CHECKED = (
     "missing",
     "sector_ids",
     "region_from",
+    "person",
 )  # what ``clean`` sets
 ENUM_VALUES = {"kind": Kind, "region": Region, "size": Size, "name_order": NameOrder}
 
@@ -43,6 +44,8 @@ class Row:
     target_owners: set = field(default_factory=set)
     current: dict | None = None  # the matched record's columns before the import
     region_from: str | None = None  # the rule that gave a region no cell stated (regions.RULES)
+    person: dict | None = None  # organizations: the row's person, a contact to add at it
+    adds_person: bool = False  # that person is not a contact there yet
     likely_duplicate: tuple | None = None  # (id, name) of a new record's likely twin in Zubia
 
     def to_json(self):

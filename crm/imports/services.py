@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 from crm.audit.services import plain, record_many
 from crm.clock import now_utc
 from crm.contacts import fields as contacts
-from crm.contacts.models import Contact
+from crm.contacts.models import Contact, NameOrder
 from crm.extensions import db
 from crm.imports.lookups import chunks
 from crm.imports.models import ImportChange, ImportKind, ImportRun, RunStatus
@@ -130,6 +130,9 @@ def apply(run, plan, *, actor):
                         "version": 1})  # fmt: skip
     if run.kind is ImportKind.ORGANIZATION:
         set_sectors([(i, r.sector_ids) for i, r in zip(ids, creating, strict=True)], replace=False)
+        organization_ids = {row.number: row.target_id for row in plan.rows}
+        organization_ids.update((row.number, i) for row, i in zip(creating, ids, strict=True))
+        add_people(run, plan, organization_ids, actor=actor, now=now)
     updating = [row for row in plan.rows if row.action == UPDATE]
     update_records(run, updating, now=now)
     changes.extend(
@@ -162,28 +165,46 @@ def apply(run, plan, *, actor):
 
 def create_organizations(run, plan, *, actor, now):
     """The organizations a contact import creates ("create missing organizations")."""
-    if not plan.new_organizations:
-        return {}
     columns = [
         new_columns("organization", {**values, "country": _country(values)}, actor=actor, now=now)
         for values in plan.new_organizations.values()
     ]
-    ids = insert_returning_ids(Organization, columns)
+    ids = write_created(run, "organization", columns, [None] * len(columns), actor=actor)
+    return dict(zip(plan.new_organizations, ids, strict=True))
+
+
+def add_people(run, plan, organization_ids, *, actor, now):
+    """The contacts an organization file's person column (担当者, Contact) adds at them."""
+    imported = (CREATE, UPDATE, UNCHANGED)
+    rows = [row for row in plan.rows if row.person and row.adds_person and row.action in imported]
+    columns = [
+        new_columns("contact", {**row.person, "name_order": NameOrder(row.person["name_order"]),
+                                "organization_id": organization_ids[row.number],
+                                "owner_id": row.values.get("owner_id")}, actor=actor, now=now)
+        for row in rows
+    ]  # fmt: skip
+    write_created(run, "contact", columns, [row.number for row in rows], actor=actor)
+    return len(rows)
+
+
+def write_created(run, entity, columns, row_numbers, *, actor):
+    """Insert new records with their history and their revert notes; their ids, in order."""
+    if not columns:
+        return []
+    ids = insert_returning_ids(MODELS[entity], columns)
     record_many(
-        "create",
-        Organization,
-        [(i, created_changes(c, run)) for i, c in zip(ids, columns, strict=True)],
+        "create", entity, [(i, created_changes(c, run)) for i, c in zip(ids, columns, strict=True)],
         actor=actor,
-    )
+    )  # fmt: skip
     db.session.execute(
         insert(ImportChange.__table__),
         [
-            {"run_id": run.id, "entity_type": "organization", "entity_id": i, "row_number": None,
+            {"run_id": run.id, "entity_type": entity, "entity_id": i, "row_number": number,
              "created": True, "previous": None, "version": 1}
-            for i in ids
+            for i, number in zip(ids, row_numbers, strict=True)
         ],
     )  # fmt: skip
-    return dict(zip(plan.new_organizations, ids, strict=True))
+    return ids
 
 
 def _country(values):

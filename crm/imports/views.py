@@ -12,9 +12,9 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, literal, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 
 from crm.authorization import require_edit
 from crm.contacts.models import Contact
@@ -27,6 +27,7 @@ from crm.imports.forms import ConfirmForm, UploadForm, encoding_choices, mapping
 from crm.imports.models import ImportChange, ImportKind, ImportRun, RunStatus
 from crm.imports.plan import CREATE, SKIP, UNCHANGED, UPDATE
 from crm.imports.reading import ENCODINGS, MAX_COLUMNS, MAX_ROWS, FileRefused, read_table
+from crm.kinds import kind_of
 from crm.listing import choice_arg, int_arg, paginate
 from crm.organizations.models import Organization
 
@@ -296,21 +297,25 @@ def confirm(run_id):
     return redirect(url_for("imports.report", run_id=run.id))
 
 
-NAME_COLUMNS = {
-    "organization": (Organization.id, Organization.deleted_at, Organization.name, literal("")),
-    "contact": (Contact.id, Contact.deleted_at, Contact.given_name, Contact.family_name),
+NAMED_BY = {  # the columns a record's display name is made of
+    Organization: ("name", "native_name"),
+    Contact: ("given_name", "family_name", "second_family_name", "native_name", "name_order"),
 }
 
 
 def record_names(pairs):
-    """{(entity type, id): (name, deleted_at)} of the records of one page of the report: one
-    query per kind of record on it (a contact import creates organizations too)."""
+    """{(entity type, id): (display name, deleted_at)} of the records of one page of the
+    report: one query per kind of record on it (an organization file adds contacts, a contact
+    file organizations)."""
     names = {}
-    for entity_type, columns in NAME_COLUMNS.items():
+    for model, columns in NAMED_BY.items():
+        entity_type = kind_of(model).name
         ids = [record_id for kind, record_id in pairs if kind == entity_type]
-        rows = db.session.execute(select(*columns).where(columns[0].in_(ids))) if ids else []
-        for record_id, deleted_at, *parts in rows:
-            names[entity_type, record_id] = (" ".join(p for p in parts if p), deleted_at)
+        if not ids:
+            continue
+        shown = load_only(*(getattr(model, c) for c in (*columns, "deleted_at")), raiseload=True)
+        for record in db.session.scalars(select(model).options(shown).where(model.id.in_(ids))):
+            names[entity_type, record.id] = (str(record), record.deleted_at)
     return names
 
 

@@ -7,6 +7,7 @@ from crm.fields import (
     CHECKER,
     CREATED,
     ID,
+    IMPORT,
     OWNER,
     READ,
     SERVICE,
@@ -157,15 +158,59 @@ FIELDS = Fields(
     Field(
         "capabilities",
         _l("Capabilities offered"),
-        ("capabilities", "offers", "強み", "capacidades"),
+        ("capabilities", "offers", "強み", "capacidades", "capacidades ofrecidas"),
     ),
     Field(
         "interests",
         _l("Interests sought"),
-        ("interests", "seeks", "関心分野", "intereses"),
+        ("interests", "seeks", "関心分野", "intereses", "intereses buscados"),
     ),
     Field("languages", _l("Working languages"), from_form=",".join),
     Field("export_markets", _l("Export markets"), ("輸出市場", "mercados de exportación")),
+    # A person at the organization, whom the import adds as its contact.
+    Field(
+        "contact_name",
+        _l("Contact person"),
+        (
+            "contact",
+            "contact person",
+            "contact name",
+            "担当者",
+            "担当者名",
+            "ご担当者",
+            "連絡先担当者",
+            "persona de contacto",
+            "contacto",
+            "harremanetarako pertsona",
+        ),
+        role=IMPORT,
+        cell=CHECKER,
+        help=_l(
+            "Added as a contact at the organization, with the contact person's email and "
+            "phone if the file has them, else the row's."
+        ),
+    ),
+    Field(
+        "contact_email",
+        _l("Contact person's email"),
+        (
+            "contact email",
+            "contact e-mail",
+            "担当者メール",
+            "担当者メールアドレス",
+            "email del contacto",
+            "correo del contacto",
+        ),
+        role=IMPORT,
+        cell=CHECKER,
+    ),
+    Field(
+        "contact_phone",
+        _l("Contact person's phone"),
+        ("contact phone", "担当者電話", "担当者電話番号", "teléfono del contacto"),
+        role=IMPORT,
+        cell=CHECKER,
+    ),
     OWNER,
     Field(
         "cadence_days",

@@ -541,3 +541,53 @@ def test_the_preview_warns_of_a_likely_duplicate_and_links_to_it(client, login, 
     assert f'<a href="/organizations/{twin}">伊勢湾航空部品株式会社 (Ise Bay Aero)</a>' in html
     confirm(client, run_id)
     assert count(app, Organization) == 3
+
+
+def test_a_japanese_organization_list_adds_its_people_as_contacts(client, login, records, app):
+    """cp932 with 髙 and ～, no region column, a 担当者 column: each company with its person."""
+    owner = login()
+    known = records.org(owner, name="Suzuka Seiki", native_name="鈴鹿精機株式会社",
+                        region="mie", country="JP")  # fmt: skip
+    records.contact(
+        owner, known, given_name="一郎", family_name="佐藤", email="sato@suzuka.example"
+    )
+    data = (
+        "会社名,会社名（英語）,担当者,メール,電話,住所,事業内容\n"
+        "伊勢湾航空部品株式会社,Ise Bay Aero,髙橋 健,takahashi@isebay.example,059-345-1234,"
+        "三重県四日市市霞ヶ浦1-2-3,航空機部品（試作～量産）\n"
+        "鈴鹿精機株式会社,Suzuka Seiki,佐藤 一郎,sato@suzuka.example,,三重県鈴鹿市,\n"
+        "三重精密工業株式会社,Mie Precision,山田 花子,,059-222-0000,津市,\n"
+        "名張工業,Nabari Works,山田,,,名張市,\n"
+    ).encode("cp932")
+    run_id = run_id_of(upload(client, data, kind="organization", filename="list.csv"))
+    chosen = selected_mapping(client.get(f"/imports/{run_id}/mapping").get_data(as_text=True))
+    assert chosen["担当者"] == "contact_name" and chosen["会社名"] == "native_name"
+    mapping_post(client, run_id)
+    html = preview_html(client, run_id)
+    assert "Adds 髙橋 健 as a contact." in html
+    assert "佐藤 一郎 is a contact there already." in html
+    assert "Contact person: cannot tell the family name from the given name" in html
+    confirm(client, run_id)
+    with app.app_context():
+        people = {
+            c.family_name + c.given_name: c
+            for c in db.session.scalars(select(Contact).options(selectinload(Contact.organization)))
+        }
+        assert sorted(people) == ["佐藤一郎", "山田花子", "髙橋健"]
+        takahashi = people["髙橋健"]
+        assert takahashi.organization.name == "Ise Bay Aero"
+        assert takahashi.organization.region.value == "mie"  # from the address
+        assert takahashi.organization.description == "航空機部品（試作～量産）"
+        assert (takahashi.email, takahashi.phone) == ("takahashi@isebay.example", "+81593451234")
+        assert takahashi.name_order is NameOrder.JAPANESE and takahashi.owner_id == owner.id
+        assert people["山田花子"].phone == "+81592220000" and people["山田花子"].email is None
+        assert (
+            db.session.scalar(select(Organization).where(Organization.name == "Nabari Works"))
+            is None
+        )
+    report = client.get(f"/imports/{run_id}").get_data(as_text=True)
+    assert "髙橋 健" in report and "山田 花子" in report
+    client.post(f"/imports/{run_id}/revert")
+    with app.app_context():
+        live = select(Contact.id).where(Contact.deleted_at.is_(None))
+        assert len(db.session.execute(live).all()) == 1  # 佐藤 一郎, who was there before
