@@ -309,7 +309,7 @@ def test_merging_organizations_moves_everything_and_resolves_collisions(
         assert [(e.entity_id, e.actor_id) for e in merges] == [(s, manager.id), (m, manager.id)]
         assert merges[0].changes["merged_id"] == m
         assert merges[0].changes["fields_taken"] == ["city", "website"]
-        assert merges[0].changes["moved"]["contacts"] == 2
+        assert merges[0].changes["moved"]["contact"] == 2
         assert merges[1].changes["merged_into"] == s
         assert gone.merged_into_id == s
     # The survivor's page shows the merged record's past and the merge itself.
@@ -374,12 +374,17 @@ def test_every_reference_to_an_organization_or_contact_is_moved_by_a_merge(app):
     references = {"organizations": set(), "contacts": set()}
     for table in db.metadata.tables.values():
         for key in table.foreign_keys:
-            # The lineage names the record a merged one went into; it stays when that one is
-            # merged in turn, like the history.
-            if key.column.table.name in references and key.parent.name != "merged_into_id":
+            if key.column.table.name in references and key.parent.name != merging.LINEAGE:
                 references[key.column.table.name].add(f"{table.name}.{key.parent.name}")
-    assert references["organizations"] == merging.ORGANIZATION_REFERENCES
-    assert references["contacts"] == merging.CONTACT_REFERENCES
+    plain = {
+        target: {f"{c.table.name}.{c.name}" for _kind, c in merging.plain_references(target)}
+        for target in references
+    }
+    for target, found in references.items():
+        assert plain[target] & merging.HANDLED[target] == set()
+        assert found == merging.HANDLED[target] | plain[target], "a reference no merge moves"
+    assert {"contacts.organization_id", "attachments.organization_id"} <= plain["organizations"]
+    assert plain["contacts"] == {"actions.contact_id"}
 
 
 def test_merging_a_record_with_itself_or_a_trashed_one_is_404(app, client, login, pair):
