@@ -591,3 +591,51 @@ def test_a_japanese_organization_list_adds_its_people_as_contacts(client, login,
     with app.app_context():
         live = select(Contact.id).where(Contact.deleted_at.is_(None))
         assert len(db.session.execute(live).all()) == 1  # 佐藤 一郎, who was there before
+
+
+def test_a_spanish_xlsx_brings_the_matching_profile_and_its_people(client, login, sectors, app):
+    login()
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Nombre", "Tipo", "Sectores", "Capacidades ofrecidas", "Intereses buscados",
+                  "Ciudad", "Código postal", "Teléfono", "Correo electrónico", "Sitio web",
+                  "Persona de contacto"])  # fmt: skip
+    sheet.append(["Diputación Foral de Gipuzkoa", "Administración pública", "I+D", "Financiación",
+                  "Socios en Mie", "Donostia", "20004", "943 11 23 45", "INFO@GIPUZKOA.EXAMPLE",
+                  "https://www.gipuzkoa.example", "Miren Agirre"])  # fmt: skip
+    sheet.append(["Mecanizados Durango S.L.", "Pyme", "Automoción; Aeroespacial",
+                  "Mecanizado de precisión\nTratamientos térmicos", "Clientes en Japón",
+                  "Durango", "48200", "+34 946 00 00 01", "", "", ""])  # fmt: skip
+    out = io.BytesIO()
+    book.save(out)
+    run_id = run_id_of(upload(client, out.getvalue(), kind="organization", filename="socios.xlsx"))
+    chosen = selected_mapping(client.get(f"/imports/{run_id}/mapping").get_data(as_text=True))
+    headers = ("Capacidades ofrecidas", "Intereses buscados", "Persona de contacto")
+    assert [chosen[h] for h in headers] == ["capabilities", "interests", "contact_name"]
+    mapping_post(client, run_id)
+    assert "table-warning" not in preview_html(client, run_id)  # no row has a problem
+    confirm(client, run_id)
+    with app.app_context():
+        orgs = {
+            o.name: o
+            for o in db.session.scalars(
+                select(Organization).options(selectinload(Organization.sectors))
+            )
+        }
+        gipuzkoa, durango = orgs["Diputación Foral de Gipuzkoa"], orgs["Mecanizados Durango S.L."]
+        assert (gipuzkoa.kind.value, gipuzkoa.region.value, gipuzkoa.country) == (
+            "government",
+            "basque_country",
+            "ES",
+        )  # fmt: skip
+        assert (gipuzkoa.capabilities, gipuzkoa.interests) == ("Financiación", "Socios en Mie")
+        assert (gipuzkoa.phone, gipuzkoa.email) == ("+34943112345", "info@gipuzkoa.example")
+        assert [s.code for s in gipuzkoa.sectors] == ["rd-innovation"]
+        assert durango.kind.value == "company"
+        assert durango.capabilities == "Mecanizado de precisión\nTratamientos térmicos"
+        assert sorted(s.code for s in durango.sectors) == ["aeronautics", "automotive"]
+        [miren] = db.session.scalars(select(Contact))
+        assert (miren.given_name, miren.family_name, miren.organization_id) == (
+            "Miren", "Agirre", gipuzkoa.id,
+        )  # fmt: skip
+        assert (miren.email, miren.phone) == ("info@gipuzkoa.example", "+34943112345")
