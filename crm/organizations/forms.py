@@ -105,9 +105,7 @@ class OrganizationForm(EditForm):
         self.country.choices = optional_choices(country_choices())
         self.size.choices = optional_choices(enum_choices(Size), "—")
         self.languages.choices = [SelectChoice(code, name) for code, name in WORKING_LANGUAGES]
-        sectors = db.session.scalars(db.select(Sector).order_by(Sector.id))
-        locale = str(get_locale())
-        self.sector_ids.choices = [SelectChoice(s.id, s.name(locale)) for s in sectors]
+        self.sector_ids.choices = sector_choices()
 
     def validate_phone(self, field):
         if field.data:
@@ -192,3 +190,10 @@ def find_organizations(text, *, exclude=None, limit=10):
     else:
         statement = statement.where(Organization.search_key.like(like_pattern(text), escape="\\"))
     return db.session.scalars(statement.order_by(Organization.name).limit(limit)).all()
+
+
+def sector_choices():
+    """Every MoU sector, named in the reader's language."""
+    locale = str(get_locale())
+    sectors = db.session.scalars(db.select(Sector).order_by(Sector.id))
+    return [SelectChoice(sector.id, sector.name(locale)) for sector in sectors]

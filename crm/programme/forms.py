@@ -16,7 +16,8 @@ from crm.forms import (
     text_field,
 )
 from crm.matching.models import Match
-from crm.organizations.models import Kind, Organization, Sector
+from crm.organizations.forms import sector_choices
+from crm.organizations.models import Kind, Organization
 from crm.programme.models import Achievement, AgreementStatus
 
 INSTITUTIONS = [
@@ -57,8 +58,7 @@ class AgreementForm(EditForm):
         super().__init__(*args, **kwargs)
         self.status.choices = enum_choices(AgreementStatus)
         self.party_ids.choices = organization_choices(Organization.kind.in_(INSTITUTIONS))
-        sectors = db.session.scalars(select(Sector).order_by(Sector.id))
-        self.sector_ids.choices = [SelectChoice(s.id, s.name_en) for s in sectors]
+        self.sector_ids.choices = sector_choices()
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
