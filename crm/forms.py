@@ -205,7 +205,10 @@ def join_phones(items):
     return "; ".join(f"{label}: {number}" if label else number for label, number in items)
 
 
-def phone_list(text, region):
+TOO_MANY_PHONES = _l("Too many numbers to keep: 1,000 characters at most.")
+
+
+def phone_list(text, region, max_length=1000):
     """A list of labelled numbers, each in E.164 (read in ``region``), without repeats."""
     items = []
     for label, number in split_phones(text):
@@ -219,4 +222,7 @@ def phone_list(text, region):
                     number=number,
                 )
             ) from None
-    return join_phones(dict.fromkeys(items))
+    joined = join_phones(dict.fromkeys(items))
+    if len(joined) > max_length:  # E.164 adds the country code to each national number
+        raise ValidationError(TOO_MANY_PHONES)
+    return joined

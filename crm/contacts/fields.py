@@ -111,7 +111,7 @@ FIELDS = Fields(
     Field(
         "middle_name",
         _l("Middle name"),
-        ("middle name", "second name", "segundo nombre", "bigarren izena"),
+        ("middle name", "additional name", "second name", "segundo nombre", "bigarren izena"),
         role=IMPORT,
         cell=CHECKER,
         help=_l("Added to the given name."),
@@ -125,7 +125,15 @@ FIELDS = Fields(
     Field(
         "reading_family",
         _l("Reading of the family name"),
-        ("phonetic last name", "surname yomi", "姓(フリガナ)", "姓フリガナ", "セイ", "せい"),
+        (
+            "phonetic last name",
+            "surname yomi",
+            "family name yomi",
+            "姓(フリガナ)",
+            "姓フリガナ",
+            "セイ",
+            "せい",
+        ),
         role=IMPORT,
         cell=CHECKER,
         help=_l("With the reading of the given name, the reading."),
@@ -133,7 +141,15 @@ FIELDS = Fields(
     Field(
         "reading_given",
         _l("Reading of the given name"),
-        ("phonetic first name", "given yomi", "名(フリガナ)", "名フリガナ", "メイ", "めい"),
+        (
+            "phonetic first name",
+            "given yomi",
+            "given name yomi",
+            "名(フリガナ)",
+            "名フリガナ",
+            "メイ",
+            "めい",
+        ),
         role=IMPORT,
         cell=CHECKER,
     ),

@@ -15,11 +15,11 @@ from wtforms import TextAreaField, ValidationError
 
 from crm.contacts import fields as contacts
 from crm.contacts.forms import ContactForm
-from crm.contacts.models import NameOrder
+from crm.contacts.models import Contact, NameOrder
 from crm.fields import TEXT
-from crm.forms import e164, join_phones, split_phones
+from crm.forms import TOO_MANY_PHONES, e164, join_phones, split_phones
 from crm.imports import lookups, phones, regions
-from crm.imports.fields import FIELDS
+from crm.imports.fields import FIELDS, labels
 from crm.imports.models import ImportKind
 from crm.imports.plan import SKIP, Plan, Row
 from crm.imports.reading import MANY, cell_text, split_many
@@ -40,6 +40,7 @@ SEPARATORS = re.compile(r"[;,、，|/]")
 NAMES = {"given_name", "family_name", "second_family_name", "middle_name", "native_name",
          "reading", "reading_family", "reading_given", "full_name", "salutation",
          "organization", "name"}  # fmt: skip
+OTHER_PHONES_LENGTH = Contact.__table__.c.other_phones.type.length
 LINE_BREAK = re.compile(r"[\r\n\u2028\u2029]")
 LISTS = {ImportKind.CONTACT: {"email", "other_emails", "phone", "other_phones"}}
 
@@ -109,8 +110,9 @@ class Checker:
         again at the confirmation, since records may have changed meanwhile).
         """
         kind_is_contact = self.kind is ImportKind.CONTACT
+        lists = labels(contacts.FIELDS["other_phones"].label)
         self.phone_labels = {
-            index: phones.column_label(table.header[index])
+            index: phones.column_label(table.header[index], lists)
             for index, name in self.columns.items()
             if name in phones.COLUMNS and kind_is_contact
         }
@@ -403,8 +405,8 @@ class Checker:
                 seen.add(value)
                 kept.append((label, value))
         value = join_phones(kept) or None
-        if value and len(value) > 1000:
-            self.problem(row, "other_phones", _("too many numbers to keep (1,000 characters)."))
+        if value and len(value) > OTHER_PHONES_LENGTH:
+            self.problem(row, "other_phones", str(TOO_MANY_PHONES))
         row.values["other_phones"] = value
 
     @staticmethod

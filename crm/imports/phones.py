@@ -16,8 +16,8 @@ phone, ties going to the file's column order:
 6. any other label.
 
 A fax, pager, car, assistant … label is never the main phone, and a Mobile label fills the
-mobile when its own column left it empty. Every other non-empty number is kept, in the file's
-column order, as an other phone: "Home: +34 944 00 90 02; Other: +81 59 123 4567".
+mobile when its own column left it empty. Every other non-empty number is kept as an other
+phone, in the same order (faxes, pagers … last): "Home: +34 944 00 90 02; Fax: +81 59 123 4567".
 """
 
 import re
@@ -43,11 +43,17 @@ MOBILE = {"mobile", "cell", "cellular", "iphone", "movil", "mugikorra", "携帯"
 _HEADER_SUFFIX = re.compile(r"\s*-\s*(?:value|type|label)\s*$", re.IGNORECASE)
 _PHONE_WORDS = re.compile(r"\b(?:tele)?phone\b|\bnumber\b|'s\b|\d+|[()]", re.IGNORECASE)
 _PLAIN = {search_key(header) for header in PHONE_HEADERS}
+# Headers of a column that is a list of labelled numbers itself (a Zubia export's), whose
+# unlabelled numbers therefore take no label from it.
+LIST_HEADERS = ("other phones", "otros teléfonos", "beste telefonoak")
 
 
-def column_label(header):
+def column_label(header, lists=()):
     """The label a column gives its numbers: "Home Phone 2" → "Home", "Phone (work)" → "Work",
-    "Assistant's Phone" → "Assistant"; "Phone 2 - Value" or "電話" stay plain: "Phone", "電話"."""
+    "Assistant's Phone" → "Assistant"; "Phone 2 - Value" or "電話" stay plain: "Phone", "電話";
+    a list's header (LIST_HEADERS, ``lists``: the field's label) gives none."""
+    if search_key(header) in {search_key(h) for h in (*LIST_HEADERS, *lists)}:
+        return None
     text = _HEADER_SUFFIX.sub("", header.strip())
     label = " ".join(_PHONE_WORDS.sub(" ", text).split())
     if not label or search_key(label) in _PLAIN:
@@ -74,6 +80,7 @@ def compose(raw, numbers):
         if name == "other_phones":  # a Zubia export's "Home: +34…; Fax: +81…" (' its mark)
             found += [(None, own or label, n) for own, n in split_phones(text.removeprefix("'"))]
             continue
+        label = label or "Phone"
         starred = label.startswith("*")
         label = label.lstrip("* ") or "Phone"
         place = -1 if starred else rank(label)
@@ -90,5 +97,6 @@ def compose(raw, numbers):
         main = min(candidates, key=lambda entry: entry[0])  # the first of its rank
         found.remove(main)
         raw["phone"] = main[2]
-    if found:
+    if found:  # the person's own lines first, faxes, pagers … last; else in column order
+        found.sort(key=lambda entry: len(RANKS) + 1 if entry[0] is None else entry[0])
         raw["other_phones"] = join_phones((label, number) for _rank, label, number in found)
