@@ -137,17 +137,18 @@ def live_names(records):
 
 # Header names of an email or phone column, whatever the record (contact or organization).
 EMAIL_HEADERS = ("e-mail", "email address", "e-mail address", "mail", "メールアドレス", "メール",
-                 "eメール", "correo", "correo electrónico", "posta elektronikoa")  # fmt: skip
+                 "eメール", "correo", "correo electrónico", "posta elektronikoa",
+                 "helbide elektronikoa", "e-posta")  # fmt: skip
 PHONE_HEADERS = ("telephone", "tel", "tel.", "phone number", "電話番号", "電話", "teléfono",
-                 "telefonoa")  # fmt: skip
+                 "telefonoa", "telefono zenbakia")  # fmt: skip
 
 
 def email_field(*headers):
     return Field("email", _l("Email"), (*EMAIL_HEADERS, *headers), from_form=str.lower)
 
 
-def phone_field(*headers):
-    return Field("phone", _l("Phone"), (*PHONE_HEADERS, *headers))
+def phone_field(*headers, **options):
+    return Field("phone", _l("Phone"), (*PHONE_HEADERS, *headers), **options)
 
 
 OWNER = Field(

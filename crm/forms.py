@@ -181,3 +181,48 @@ def email_list(form, field):
                 _l("“%(address)s” is not a valid email address.", address=address)
             ) from None
     field.data = "; ".join(dict.fromkeys(a.lower() for a in addresses))
+
+
+# Numbers of a list are separated by ";" (but the ";ext=" of an E.164 number) or line breaks;
+# each may start with its label: "Home: +34 944 00 90 02; Fax: +81 59 123 4567".
+_PHONE_ITEMS = re.compile(r";(?!ext=)|[\r\n]+")
+_PHONE_LABEL = re.compile(r"([^:+\d()][^:]*?)\s*:\s*(.+)", re.DOTALL)
+
+
+def split_phones(text):
+    """[(label or None, number as written)] of a list of phone numbers."""
+    items = []
+    for item in _PHONE_ITEMS.split(text or ""):
+        item = item.strip()
+        if item:
+            labelled = _PHONE_LABEL.fullmatch(item)
+            items.append(labelled.groups() if labelled else (None, item))
+    return items
+
+
+def join_phones(items):
+    """The stored form of [(label or None, number)]: "Home: +34944009002; +81591234567"."""
+    return "; ".join(f"{label}: {number}" if label else number for label, number in items)
+
+
+TOO_MANY_PHONES = _l("Too many numbers to keep: 1,000 characters at most.")
+
+
+def phone_list(text, region, max_length=1000):
+    """A list of labelled numbers, each in E.164 (read in ``region``), without repeats."""
+    items = []
+    for label, number in split_phones(text):
+        try:
+            items.append((label, e164(number, region)))
+        except ValidationError:
+            raise ValidationError(
+                _l(
+                    "“%(number)s” is not a valid phone number; write it with its country code "
+                    "(+34, +81).",
+                    number=number,
+                )
+            ) from None
+    joined = join_phones(dict.fromkeys(items))
+    if len(joined) > max_length:  # E.164 adds the country code to each national number
+        raise ValidationError(TOO_MANY_PHONES)
+    return joined

@@ -14,6 +14,7 @@ from crm.forms import (
     enum_choices,
     language_choices,
     optional_choices,
+    phone_list,
     strip,
     text_field,
     timezone_choices,
@@ -52,6 +53,15 @@ class ContactForm(EditForm):
     )
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)], filters=[strip])
     mobile = StringField(_l("Mobile"), validators=[Optional(), Length(max=40)], filters=[strip])
+    other_phones = StringField(
+        _l("Other phones"),
+        validators=[Optional(), Length(max=1000)],
+        filters=[strip],
+        description=_l(
+            "Separated by ; each with its label if you like: "
+            "Home: +34 944 00 90 02; Fax: +81 59 123 4567."
+        ),
+    )
     language = SelectField(_l("Preferred language"), validators=[Optional()])
     timezone = SelectField(
         _l("Time zone"),
@@ -89,6 +99,10 @@ class ContactForm(EditForm):
     def validate_mobile(self, field):
         if field.data:
             field.data = e164(field.data, self._region())
+
+    def validate_other_phones(self, field):
+        if field.data:
+            field.data = phone_list(field.data, self._region())
 
     def values(self):
         """The cleaned data for the services: typed, empty strings as None."""

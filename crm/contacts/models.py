@@ -58,6 +58,8 @@ class Contact(Record, Mergeable, db.Model):
     other_emails: Mapped[str | None] = mapped_column(String(1000))  # "a@x.example; b@y.example"
     phone: Mapped[str | None] = mapped_column(String(40))  # E.164, ";ext=" if any
     mobile: Mapped[str | None] = mapped_column(String(40))
+    # Every other number, E.164 with its label: "Home: +34944009002; Fax: +81591234567".
+    other_phones: Mapped[str | None] = mapped_column(String(1000))
     language: Mapped[str | None] = mapped_column(String(8))
     timezone: Mapped[str | None] = mapped_column(String(64))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -30,6 +30,7 @@ from crm.deleting import trash_and_redirect
 from crm.editing import edit_record
 from crm.exports import export_list, record_export, stream
 from crm.extensions import db
+from crm.forms import split_phones
 from crm.listing import choice_arg, int_arg, paginate, query_args, sort_arg
 from crm.organizations.models import Organization, Region
 from crm.records import live_or_404
@@ -38,6 +39,7 @@ from crm.timeline import timeline
 from crm.timezones import local_clock, local_today
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
+bp.add_app_template_filter(split_phones, "phones")  # a contact's other phones, with labels
 
 SORTS = {
     "name": (Contact.family_name, Contact.given_name, Contact.id),

@@ -11,17 +11,18 @@ import re
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import ValidationError
+from wtforms import TextAreaField, ValidationError
 
 from crm.contacts import fields as contacts
 from crm.contacts.forms import ContactForm
-from crm.contacts.models import NameOrder
+from crm.contacts.models import Contact, NameOrder
 from crm.fields import TEXT
-from crm.forms import e164
-from crm.imports import lookups, regions
-from crm.imports.fields import FIELDS
+from crm.forms import TOO_MANY_PHONES, e164, join_phones, split_phones
+from crm.imports import lookups, phones, regions
+from crm.imports.fields import FIELDS, labels
 from crm.imports.models import ImportKind
 from crm.imports.plan import SKIP, Plan, Row
+from crm.imports.reading import MANY, cell_text, split_many
 from crm.imports.vocabulary import REGION_COUNTRIES, Vocabulary
 from crm.organizations import fields as organizations
 from crm.organizations.forms import OrganizationForm
@@ -33,18 +34,21 @@ from crm.text import organization_name_key, search_key
 FORMULA = re.compile(r"\s*(=|[+\-@].*[(!|])", re.DOTALL)
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 SEPARATORS = re.compile(r"[;,、，|/]")
-MANY = ":::"  # Google Contacts' separator of the values of one cell
 PERSON_NAMES = ("given_name", "family_name", "second_family_name")
+# One-line fields join the lines of a multi-line cell: names with a space, the others (a city,
+# a job title) with ", ". Multi-line fields (notes, an address) keep them; in a contact's email
+# and phone cells each line is a value of its own.
+NAMES = {"given_name", "family_name", "second_family_name", "middle_name", "native_name",
+         "reading", "reading_family", "reading_given", "full_name", "salutation",
+         "organization", "name"}  # fmt: skip
+OTHER_PHONES_LENGTH = Contact.__table__.c.other_phones.type.length
+LINE_BREAK = re.compile(r"[\r\n\u2028\u2029]")
+LISTS = {ImportKind.CONTACT: {"email", "other_emails", "phone", "other_phones"}}
 
 FORMS = {
     ImportKind.ORGANIZATION: (OrganizationForm, organizations.FIELDS),
     ImportKind.CONTACT: (ContactForm, contacts.FIELDS),
 }
-
-
-def split_many(text):
-    """The values of a multi-value cell ("a ::: * b"), as they are written."""
-    return [value.strip() for value in (text or "").split(MANY) if value.strip()]
 
 
 def name_order(names):
@@ -107,6 +111,10 @@ class Checker:
         self.people = FormFields(ContactForm, [*PERSON_NAMES, "email"])
         self.words = Vocabulary(with_users="owner" in self.columns.values())
         self.phones = {}  # (field, text, country) -> (E.164 value, error)
+        self.multiline = {
+            name for name, bound in self.form.fields.items() if isinstance(bound, TextAreaField)
+        } | LISTS.get(kind, set())
+        self.phone_labels = {}
 
     def problem(self, row, name, message):
         row.problems.append(f"{self.labels.get(name, name)}: {message}")
@@ -120,6 +128,13 @@ class Checker:
         The view keeps this result between the preview and the confirmation (``plan`` runs
         again at the confirmation, since records may have changed meanwhile).
         """
+        kind_is_contact = self.kind is ImportKind.CONTACT
+        lists = labels(contacts.FIELDS["other_phones"].label)
+        self.phone_labels = {
+            index: phones.column_label(table.header[index], lists)
+            for index, name in self.columns.items()
+            if name in phones.COLUMNS and kind_is_contact
+        }
         rows = [self.read(number, cells) for number, cells in table.rows]
         for row in rows:
             self.clean_common(row)
@@ -159,15 +174,10 @@ class Checker:
         return plan
 
     def read(self, number, cells):
-        raw = {}
-        for index, name in self.columns.items():
-            text = cells[index].strip()
-            if text:  # several columns of one field (E-mail 2, E-mail 3) join as one cell does
-                raw[name] = f"{raw[name]} {MANY} {text}" if name in raw else text
-        return Row(number, raw)
-
-    def clean_common(self, row):
-        for name, text in row.raw.items():
+        row = Row(number, {})
+        raw, numbers = row.raw, []
+        for index, name in sorted(self.columns.items()):
+            text = self.cell(name, cells[index])
             if FORMULA.match(text):
                 self.problem(
                     row,
@@ -177,6 +187,31 @@ class Checker:
                         text=text[:40],
                     ),
                 )
+            if not text or name == phones.TYPE:
+                continue
+            if name in phones.COLUMNS and self.kind is ImportKind.CONTACT:
+                label = self.phone_type(cells, index) or self.phone_labels[index]
+                numbers.append((name, label, text))
+            else:  # several columns of one field (E-mail 2, E-mail 3) join as one cell does
+                raw[name] = f"{raw[name]} {MANY} {text}" if name in raw else text
+        if numbers:
+            phones.compose(raw, numbers)
+        return row
+
+    def cell(self, name, text):
+        text = cell_text(text)
+        if name not in self.multiline and LINE_BREAK.search(text):
+            lines = (line.strip() for line in text.splitlines())
+            text = (" " if name in NAMES else ", ").join(line for line in lines if line)
+        return text
+
+    def phone_type(self, cells, index):
+        """The type cell ("Work", "* Mobile") of the column before a phone column, if any."""
+        if self.columns.get(index - 1) == phones.TYPE:
+            return self.cell(phones.TYPE, cells[index - 1]) or None
+        return None
+
+    def clean_common(self, row):
         self.compose(row.raw)
         for name in self.form.fields:
             if name in row.raw and name not in ("phone", "mobile"):
@@ -284,7 +319,7 @@ class Checker:
                 person["email"] = person["email"].lower()
         phone_from = "contact_phone" if "contact_phone" in raw else "phone"
         if raw.get(phone_from):
-            person["phone"], error = self.phone_of("phone", raw[phone_from], country)
+            person["phone"], error = self.phone("phone", raw[phone_from], country)
             if error:
                 self.problem(row, phone_from, error)
         person["name_order"] = name_order(person).value
@@ -359,23 +394,47 @@ class Checker:
         """Phone numbers, read in ``country``: the organization's (for a contact, known only
         once its organization is found)."""
         for name in ("phone", "mobile"):
-            if text := row.raw.get(name):
-                value, error = self.phone_of(name, text, country)
-                if error:
-                    self.problem(row, name, error)
-                row.values[name] = value
+            text = row.raw.get(name)
+            if not text:
+                continue
+            value, error = self.phone(name, text, country)
+            if error:
+                self.problem(row, name, error)
+            row.values[name] = value
+        if row.raw.get("other_phones"):
+            self.clean_other_phones(row, country)
 
-    def phone_of(self, name, text, country):
-        """(E.164 value, error) of a phone cell read in ``country``, through the form's field."""
+    def phone(self, name, text, country):
+        """(E.164 value or None, error or None) of one number, worked out once per file."""
         key = (name, text, country)
         if key not in self.phones:  # the confirmation reuses the preview's results
-            value, error = self.form.clean(name, text)
+            if name in self.form.fields:
+                value, error = self.form.clean(name, text)
+            else:
+                value, error = text, None
             try:
                 value = e164(value, country) if value else None
             except ValidationError as invalid:
                 error = str(invalid)
             self.phones[key] = (value, error)
         return self.phones[key]
+
+    def clean_other_phones(self, row, country):
+        """Each labelled number in E.164, an invalid one a problem that names it; a number the
+        row has already (Outlook's Primary Phone repeats another) is not kept twice."""
+        seen = {row.values.get("phone"), row.values.get("mobile")}
+        kept = []
+        for label, text in split_phones(row.raw["other_phones"]):
+            value, error = self.phone("other_phones", text, country)
+            if error:
+                self.problem(row, "other_phones", f"{label or ''} “{text}”: {error}".lstrip())
+            elif value not in seen:
+                seen.add(value)
+                kept.append((label, value))
+        value = join_phones(kept) or None
+        if value and len(value) > OTHER_PHONES_LENGTH:
+            self.problem(row, "other_phones", str(TOO_MANY_PHONES))
+        row.values["other_phones"] = value
 
     def names_from(self, row, name, form):
         """{given_name, family_name…} of a one-cell name, checked by ``form``'s fields."""

@@ -44,8 +44,23 @@ SIGNATURES = {
     b"7z\xbc\xaf": "archive",
     b"Rar!": "archive",
 }
+MANY = ":::"  # Google Contacts' separator of the values of one cell
+_MANY_SPLIT = re.compile(r":::|[\r\n]+")  # a line of its own also holds a value of its own
+# Outlook writes these for an empty date (Birthday, Anniversary): no date at all.
+EMPTY_DATE = re.compile(r"0{1,2}/0{1,2}/0{2,4}")
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 _BINARY_CONTROL = frozenset(chr(c) for c in range(32) if chr(c) not in "\t\n\r\x0c")
+
+
+def split_many(text):
+    """The values of a multi-value cell ("a ::: * b", or one per line), as they are written."""
+    return [value.strip() for value in _MANY_SPLIT.split(text or "") if value.strip()]
+
+
+def cell_text(text):
+    """A cell as the checker reads it: trimmed, and empty when it is Outlook's empty date."""
+    text = text.strip()
+    return "" if EMPTY_DATE.fullmatch(text) else text
 
 
 class FileRefused(Exception):

@@ -33,7 +33,7 @@ class Vocabulary:
         self.sizes = enum_words(Size)
         self.name_orders = enum_words(NameOrder)
         self.countries = {}
-        for locale in LOCALES:
+        for locale in (*LOCALES, "eu"):  # a Basque list's Herrialdea says Espainia, Japonia
             for code, name in Locale.parse(locale).territories.items():
                 if len(code) == 2 and code.isalpha():
                     self.countries.setdefault(search_key(name), code)

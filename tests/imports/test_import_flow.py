@@ -54,7 +54,7 @@ def test_google_contacts_export(client, login, partners, app):
     assert chosen["Organization Title"] == "job_title"
     assert chosen["E-mail 1 - Value"] == "email"
     assert chosen["Phone 1 - Value"] == "phone"
-    assert chosen["Phone 1 - Label"] == "" and chosen["Labels"] == ""
+    assert chosen["Phone 1 - Label"] == "phone_type" and chosen["Labels"] == ""
     assert contacts(app) == []
 
     assert mapping_post(client, run_id).status_code == 302
@@ -77,7 +77,8 @@ def test_google_contacts_export(client, login, partners, app):
     ]
     ane, taro = created
     assert ane.organization_id == partners["tecnalia"]  # "Fundacion" found "Fundación"
-    assert ane.phone == "+34946430850" and taro.phone == "+81592321211"
+    assert ane.phone == "+34946430850" and ane.mobile is None
+    assert (taro.phone, taro.mobile) == (None, "+81592321211")  # labelled Mobile
     assert ane.job_title == "Project manager (Industry and Transport)"
     assert ane.notes == "Met at the Bilbao fair,\r\nwants a follow-up"
     assert ane.owner_id == me.id and ane.version == 1

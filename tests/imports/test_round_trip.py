@@ -39,6 +39,11 @@ def test_an_exported_file_imports_back_unchanged(client, login, records):
     records.contact(
         manager, org_id, given_name="Taro", family_name="Yamada", phone="+81592311111",
         email="yamada@mie-u.example", reading="やまだ たろう", job_title="教授",
+        other_phones="Home: +81592221111; Fax: +81592319002",
+    )  # fmt: skip
+    records.contact(  # an unlabelled first number: the export marks the cell with '
+        manager, org_id, given_name="Keiko", family_name="Tanaka", email="tanaka@mie-u.example",
+        other_phones="+81592221112; Home: +81592221113",
     )  # fmt: skip
     for kind, path in (("organization", "/organizations/export.csv"),
                        ("contact", "/contacts/export.csv")):  # fmt: skip
@@ -46,4 +51,5 @@ def test_an_exported_file_imports_back_unchanged(client, login, records):
         assert mapping_post(client, run_id).status_code == 302
         html = client.get(f"/imports/{run_id}/preview?show=all").get_data(as_text=True)
         assert "0 will be created, 0 will update" in html, kind
+        assert "0 of them because of a problem" in html, kind
         assert "unchanged" in html, kind
