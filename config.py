@@ -99,7 +99,7 @@ class Config:
 
         self.BABEL_DEFAULT_LOCALE = "en"
         self.BABEL_DEFAULT_TIMEZONE = "UTC"
-        self.LANGUAGES = {"en": "English", "ja": "日本語", "es": "Español"}
+        self.LANGUAGES = {"en": "English", "ja": "日本語", "es": "Español", "eu": "Euskara"}
         self.DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE", "Europe/Madrid")
 
 

@@ -1,12 +1,16 @@
-"""The English and Japanese (and Spanish) catalogues cover every text of the UI."""
+"""Every language of the interface (English, Japanese, Spanish, Basque) covers every UI text."""
 
 import re
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
+from babel.dates import format_date
 from babel.messages.pofile import read_po
+
+from config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "crm" / "translations"
@@ -30,7 +34,16 @@ def extracted(tmp_path_factory):
     return {m.id for m in catalog(pot) if m.id}
 
 
-@pytest.mark.parametrize("language", ["ja", "es"])
+TRANSLATED = [code for code in Config().LANGUAGES if code != "en"]
+
+
+def test_every_language_offered_has_a_catalogue():
+    assert "eu" in TRANSLATED
+    for code in Config().LANGUAGES:
+        assert (TRANSLATIONS / code / "LC_MESSAGES" / "messages.po").is_file(), code
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
 def test_every_message_is_translated(extracted, language):
     messages = {m.id: m for m in catalog(TRANSLATIONS / language / "LC_MESSAGES" / "messages.po")}
     missing = sorted(
@@ -61,3 +74,25 @@ def test_japanese_pages_are_in_japanese(client, login):
     page = client.get("/account").data.decode()
     assert "マイアカウント" in page
     assert "Your account" not in page
+
+
+def test_basque_pages_are_in_basque_with_basque_dates(client, login, records):
+    user = login(language="eu")
+    records.action(user, title="Bidali liburuxka", due_date=date(2026, 12, 1))
+    page = client.get("/actions/").data.decode()
+    assert 'lang="eu"' in page
+    assert "Ekintzak" in page and "Epemuga" in page
+    assert "My actions" not in page
+    assert format_date(date(2026, 12, 1), "medium", locale="eu") in page  # 2026(e)ko abe. 1(a)
+
+
+def test_contact_form_suggests_the_salutations_of_the_contact_language(client, login, records):
+    user = login(language="en")
+    org = records.org(user)
+    contact = records.contact(user, org, family_name="Etxeberria", language="eu")
+    page = client.get(f"/contacts/{contact}/edit").data.decode()
+    assert 'list="salutation-suggestions"' in page
+    options = re.findall(r'<option value="([^"]*)">', page.split('id="salutation-suggestions"')[1])
+    assert options[:2] == ["Etxeberria jauna", "Etxeberria andrea"]  # the contact's language
+    assert options[2:4] == ["Mr Etxeberria", "Ms Etxeberria"]  # then the reader's
+    assert "Sr. Etxeberria" in options

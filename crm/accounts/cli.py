@@ -2,6 +2,7 @@ import secrets
 import sys
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
@@ -36,10 +37,13 @@ def existing_user(email):
 @click.argument("email")
 @click.option("--name", required=True, help="Display name.")
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
-@click.option("--language", type=click.Choice(["en", "ja", "es"]), default="en")
+@click.option("--language", default="en", help="A code of LANGUAGES: en, ja, es, eu.")
 @click.option("--timezone", help="IANA time zone, e.g. Asia/Tokyo (default: DEFAULT_TIMEZONE).")
 def create(email, name, role, language, timezone):
     """Create an account; the password is read from stdin or prompted for."""
+    if language not in current_app.config["LANGUAGES"]:
+        choices = ", ".join(current_app.config["LANGUAGES"])
+        raise click.BadParameter(f"{language!r} is not one of {choices}.", param_hint="--language")
     if services.find_user(email) is not None:
         raise click.ClickException(f"An account with the email {email} already exists.")
     user = services.create_user(

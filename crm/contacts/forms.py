@@ -21,6 +21,16 @@ from crm.forms import (
 )
 from crm.organizations.models import Organization
 
+# How a letter to someone begins in each language, with their family name: offered as suggestions
+# on the salutation field, the contact's own language first. Without a family name yet, the word
+# alone ("Jauna", "Sr.", "様").
+SALUTATIONS = {
+    "eu": ("{family} jauna", "{family} andrea"),
+    "es": ("Sr. {family}", "Sra. {family}"),
+    "ja": ("{family}様", "{family}さん"),
+    "en": ("Mr {family}", "Ms {family}"),
+}
+
 
 class ContactForm(EditForm):
     """What a point of contact may set: everything but the owner (SEC-6)."""
@@ -88,6 +98,21 @@ class ContactForm(EditForm):
         self.name_order.choices = enum_choices(NameOrder)
         self.language.choices = optional_choices(language_choices(), "—")
         self.timezone.choices = optional_choices(timezone_choices(), "—")
+        self.salutation.render_kw = {"list": "salutation-suggestions"}
+
+    def salutation_suggestions(self, reader_language):
+        """Salutations to offer: the contact's language first, then the reader's, then the rest."""
+        order = dict.fromkeys([self.language.data, reader_language, *SALUTATIONS])
+        suggestions = []
+        for code in (code for code in order if code in SALUTATIONS):
+            family = (self.family_name.data or "").strip()
+            native = (self.native_name.data or "").split()
+            if code == "ja" and native:  # written family name first: 山田 太郎
+                family = native[0]
+            for pattern in SALUTATIONS[code]:
+                text = pattern.format(family=family).strip()
+                suggestions.append(text[:1].upper() + text[1:])
+        return list(dict.fromkeys(suggestions))
 
     def _region(self):
         return self._countries.get(self.organization_id.data)

@@ -12,7 +12,7 @@ from crm.contacts.models import NameOrder
 from crm.extensions import db
 from crm.imports.regions import PLACES
 from crm.organizations.models import Region, Sector, Size
-from crm.organizations.synonyms import LOCALES, enum_words, kind_words, sector_words
+from crm.organizations.synonyms import enum_words, kind_words, sector_words
 from crm.text import search_key
 
 REGION_ALIASES = {  # a region cell may name a place in it ("Bizkaia", "津市") too
@@ -33,7 +33,8 @@ class Vocabulary:
         self.sizes = enum_words(Size)
         self.name_orders = enum_words(NameOrder)
         self.countries = {}
-        for locale in (*LOCALES, "eu"):  # a Basque list's Herrialdea says Espainia, Japonia
+        languages = tuple(current_app.config["LANGUAGES"])
+        for locale in languages:  # a Basque list's Herrialdea says Espainia, Japonia
             for code, name in Locale.parse(locale).territories.items():
                 if len(code) == 2 and code.isalpha():
                     self.countries.setdefault(search_key(name), code)
@@ -41,7 +42,7 @@ class Vocabulary:
         self.languages = {}
         for code in current_app.config["LANGUAGES"]:
             self.languages[code] = code
-            for locale in (*LOCALES, code):
+            for locale in (*languages, code):
                 self.languages[search_key(Locale.parse(code).get_display_name(locale))] = code
         self.timezones = {search_key(zone): zone for zone in available_timezones()}
         self.sectors = sector_words(db.session.scalars(select(Sector)).all())

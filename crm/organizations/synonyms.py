@@ -5,12 +5,11 @@ read them (compared after ``search_key``, so case, width and accents do not matt
 
 from functools import cache
 
+from flask import current_app
 from flask_babel import force_locale
 
 from crm.organizations.models import Kind
 from crm.text import search_key
-
-LOCALES = ("en", "ja", "es")
 
 KIND_WORDS = {
     Kind.COMPANY: ("enterprise", "firm", "business", "sme", "企業", "会社", "株式会社",
@@ -56,7 +55,7 @@ def enum_words(enum_class, extra=None):
     for member in enum_class:
         words[search_key(member.value)] = member
         words[search_key(member.value.replace("_", " "))] = member
-        for locale in LOCALES:
+        for locale in current_app.config["LANGUAGES"]:
             with force_locale(locale):
                 words.setdefault(search_key(str(member.label)), member)
     for word, member in (extra or {}).items():

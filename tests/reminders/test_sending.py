@@ -66,6 +66,17 @@ def test_the_digest_is_in_the_recipients_language(mail_app, smtp, make_user, rec
     assert "期限切れ" in message.get_body(("plain",)).get_content()
 
 
+def test_the_digest_in_basque(mail_app, smtp, make_user, records):
+    user = make_user(timezone="Europe/Madrid", language="eu", email="ane@bizkaia.example")
+    records.action(user, due_date=date(2026, 11, 20), title="Bidali liburuxka")
+    passes(mail_app, datetime(2026, 11, 26, 7, 30, tzinfo=UTC))  # 08:30 in Bilbao
+    ((_, message),) = smtp.messages
+    assert message["Subject"] == "Zure eguna Zubian: 2026(e)ko azaroaren 26(a), osteguna"
+    text = message.get_body(("plain",)).get_content()
+    assert "Egun on," in text and "Epez kanpo:" in text
+    assert "(epemuga: 2026(e)ko aza. 20(a))" in text
+
+
 def test_smtp_down_then_up_delivers_once(make_app, smtp, overdue):
     down = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=1, MAIL_TIMEOUT=2)  # nothing listens
     passes(down)
