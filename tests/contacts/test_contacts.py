@@ -523,3 +523,19 @@ def test_contact_pages_query_count_does_not_grow_with_rows(
         html = client.get(url).get_data(as_text=True)
     assert "Write to 29" in html or "Ane29" in html or "Ane24" in html
     assert len(many) == len(few), many.statements
+
+
+def test_other_phones_keep_their_labels_in_e164_on_the_page_and_in_the_export(
+    app, client, login, mie
+):
+    login()
+    data = contact_form(mie, other_phones="Home: 059-222-3333; Fax: +34 944 00 90 09")
+    assert client.post("/contacts/new", data=data).status_code == 302
+    saved = stored(app)[0]
+    assert saved.other_phones == "Home: +81592223333; Fax: +34944009009"  # read in Japan
+    page = client.get(f"/contacts/{saved.id}").get_data(as_text=True)
+    assert 'Home: <a href="tel:+81592223333">+81592223333</a>' in page
+    assert "Home: +81592223333; Fax: +34944009009" in client.get("/contacts/export.csv").text
+    response = client.post("/contacts/new", data=contact_form(mie, other_phones="Home: 12"))
+    assert response.status_code == 200
+    assert "“12” is not a valid phone number" in response.get_data(as_text=True)
