@@ -49,7 +49,7 @@ def test_point_of_contact_logs_a_meeting_and_closes_its_action(page, live_server
     page.get_by_label("Name in native script").fill("山田 太郎")
     page.get_by_label("Reading").fill("やまだ たろう")
     page.get_by_label("Email", exact=True).fill("t.yamada@suzuka-precision.example")
-    page.get_by_label("Phone").fill("+81 59 382 1111")
+    page.get_by_label("Phone", exact=True).fill("+81 59 382 1111")
     page.get_by_label("Time zone").select_option("Asia/Tokyo")
     page.get_by_label("Permanent point of contact of the organization").check()
     page.get_by_role("button", name="Save").click()
