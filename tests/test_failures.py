@@ -60,10 +60,11 @@ def own_app(settings):
 
 
 @contextmanager
-def write_lock(path):
-    """Another process's transaction holding the write lock of the SQLite file."""
+def write_lock(path, mode="EXCLUSIVE"):
+    """Another process's transaction holding the write lock of the SQLite file: EXCLUSIVE keeps
+    readers out too, IMMEDIATE lets them read while writers wait."""
     other = sqlite3.connect(path, isolation_level=None)
-    other.execute("BEGIN EXCLUSIVE")
+    other.execute(f"BEGIN {mode}")
     try:
         yield
     finally:

@@ -108,7 +108,8 @@ class Checker:
         form_class, fields = FORMS[kind]
         self.form = FormFields(form_class, [f.name for f in fields.imported if f.cell == TEXT])
         # an organization row's person: checked as the contact form checks a contact
-        self.people = FormFields(ContactForm, [*PERSON_NAMES, "email"])
+        if kind is ImportKind.ORGANIZATION:
+            self.people = FormFields(ContactForm, [*PERSON_NAMES, "email"])
         self.words = Vocabulary(with_users="owner" in self.columns.values())
         self.phones = {}  # (field, text, country) -> (E.164 value, error)
         self.multiline = {

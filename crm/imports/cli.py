@@ -130,13 +130,13 @@ def import_command(file, kind, encoding, region, create_organizations, match_by,
     plan = checker.check(table)
     echo_plan(plan)
     if commit:
-        plan_written(file, kind, table, columns, options, plan, actor)
+        write_plan(file, kind, table, columns, options, plan, actor)
     elif plan.rows:
         click.echo("Nothing written: add --commit to import.")
     sys.exit(REFUSED_ROWS if plan.count(SKIP) else 0)
 
 
-def plan_written(file, kind, table, columns, options, plan, actor):
+def write_plan(file, kind, table, columns, options, plan, actor):
     """Write ``plan`` as one import run (revertible on its page), all or nothing."""
     try:
         run = services.new_run(kind, file.name, None, table, actor=actor)
