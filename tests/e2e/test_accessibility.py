@@ -1,0 +1,61 @@
+"""axe-core in real Chromium over every page Zubia has: no violation of impact
+serious or critical (contrast, names, ARIA, focus). axe-core is vendored from the npm registry
+(tests/e2e/vendor, MPL-2.0), so the suite needs no network."""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+
+from crm.accounts.models import Role
+from tests import test_authorization
+from tests.e2e.test_records_journey import sign_in
+from tests.test_labels import PAGES
+
+pytestmark = pytest.mark.e2e
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+build = test_authorization.build  # the walk's fixture: the path's records, owned by the user
+SEVERE = {"serious", "critical"}
+RUN_AXE = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))
+  }));
+}"""
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    # Zubia's CSP forbids inline scripts, and axe is injected as one.
+    return {**browser_context_args, "bypass_csp": True}
+
+
+def violations(page, url):
+    try:
+        response = page.goto(url)
+    except PlaywrightError as error:
+        if "Download is starting" in error.message:
+            return []  # an attachment: a file, not a page
+        raise
+    if (
+        response is None
+        or response.status != 200
+        or "text/html" not in response.headers.get("content-type", "")
+    ):
+        return []  # redirects, files and feeds have no page to check
+    if not response.text().lstrip().lower().startswith("<!doctype"):
+        return []  # a fragment htmx puts into a page (the page itself is checked)
+    page.add_script_tag(path=str(AXE))
+    return [v for v in page.evaluate(RUN_AXE) if v["impact"] in SEVERE]
+
+
+@pytest.mark.parametrize(("endpoint", "path"), PAGES, ids=[e for e, _ in PAGES])
+def test_no_page_has_a_serious_accessibility_violation(
+    page, live_server, make_user, build, sectors, endpoint, path
+):
+    # An admin's pages hold every link, button and menu the other roles see, and more.
+    user = make_user(Role.ADMIN, email="ane@zubia.example", name="Ane Etxeberria")
+    sign_in(page, live_server, user.email)
+    assert violations(page, live_server + build(path, user)) == []
