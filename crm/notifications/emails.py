@@ -34,5 +34,6 @@ def notification_context(row, user, now):
                 item.organization_id
             )
         return _("New action for you: %(title)s", title=item.title), context
-    context["sentence"] = sentence(kind, actor.name if actor else "Zubia", name, item)
+    actor_name = actor.name if actor else "Zubia"
+    context["sentence"] = sentence(kind, actor_name, name, item, payload.get("action"))
     return context["sentence"], context

@@ -29,8 +29,10 @@ class Item:
 
     @property
     def sentence(self):
-        actor = self.notification.actor.name if self.notification.actor else "Zubia"
-        return sentence(self.notification.kind, actor, self.label, self.record)
+        row = self.notification
+        actor = row.actor.name if row.actor else "Zubia"
+        action = row.event.action if row.event else None
+        return sentence(row.kind, actor, self.label, self.record, action)
 
     def url(self, build):
         kind = kind_named(self.notification.entity_type)
@@ -47,8 +49,11 @@ def label(entity_type, entity_id, record):
         return f"{kind.label} #{entity_id}"
 
 
-def sentence(kind, actor, record, item=None):
-    """What happened, in the reader's language: "Miren changed Tecnalia"."""
+def sentence(kind, actor, record, item=None, action=None):
+    """What happened, in the reader's language: "Miren changed Tecnalia".
+
+    ``action`` is the history's word for a change ("update", "delete", ...).
+    """
     if kind is NotificationKind.ASSIGNED:
         return _("%(actor)s gave you an action: %(record)s", actor=actor, record=record)
     if kind is NotificationKind.MENTIONED:
@@ -60,6 +65,10 @@ def sentence(kind, actor, record, item=None):
             record=record,
             stage=item.stage.label,
         )
+    if action == "delete":
+        return _("%(actor)s moved %(record)s to the trash", actor=actor, record=record)
+    if action == "restore":
+        return _("%(actor)s restored %(record)s", actor=actor, record=record)
     return _("%(actor)s changed %(record)s", actor=actor, record=record)
 
 
@@ -86,7 +95,7 @@ def latest(user_id, limit=SHOWN):
             Notification.id.desc(),
         )
         .limit(limit)
-        .options(selectinload(Notification.actor))
+        .options(selectinload(Notification.actor), selectinload(Notification.event))
     ).all()
     wanted = {}
     for row in rows:

@@ -22,7 +22,8 @@ from crm.notifications.models import Notification, NotificationKind
 from crm.organizations.models import Organization
 
 NOTES = ("summary", "outcomes")  # the meeting fields in which ``@name`` mentions someone
-CHANGES = ("update", "delete", "restore")  # what "changed" reports (a create has no owner yet)
+# What "changed" reports: a create has no owner yet; a file attached to a record changes it.
+CHANGES = ("update", "delete", "restore", "attach", "detach")
 
 
 @recorded.connect
@@ -126,11 +127,11 @@ def notify(user_id, kind, event):
     )
     db.session.add(notification)
     if kind.value in user.emailed_notifications:
-        send_by_email(notification, now)
+        send_by_email(notification, event.action, now)
     return notification
 
 
-def send_by_email(notification, now):
+def send_by_email(notification, action, now):
     """An outbox row for the notification's email, rendered when the sender sends it."""
     from crm.reminders.models import Kind
     from crm.reminders.planning import enqueue
@@ -152,6 +153,7 @@ def send_by_email(notification, now):
         "entity_type": notification.entity_type,
         "entity_id": notification.entity_id,
         "actor": notification.actor_id,
+        "action": action,
     }
     row = {
         "dedupe_key": key,

@@ -103,3 +103,18 @@ def test_marking_needs_the_csrf_token(make_app, make_user, records):
     assert client.post("/notifications/read", data={"csrf_token": token}).status_code == 302
     with app.app_context():
         assert db.session.scalar(select(Notification.read_at)) is not None
+
+
+def test_a_record_moved_to_the_trash_is_said_so_without_a_link(app, client, make_user, records):
+    from crm.organizations.models import Organization
+    from crm.trash.services import move_to_trash
+
+    me, manager = make_user(), make_user(Role.MANAGER, name="Miren Agirre")
+    org = records.org(me, name="Orona")
+    with app.test_request_context():
+        move_to_trash(db.session.get(Organization, org), actor=db.session.get(User, manager.id))
+        db.session.commit()
+    sign_in(client, me.email)
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "Miren Agirre moved Orona to the trash" in page and "no longer there" in page
+    assert f'href="/organizations/{org}"' not in page
