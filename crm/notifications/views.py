@@ -1,6 +1,7 @@
 from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import DBAPIError
 
 from crm.extensions import db
 from crm.notifications import listing, mentions
@@ -15,9 +16,16 @@ bp = Blueprint("notifications", __name__)
 
 @bp.app_template_global()
 def unread_notifications():
-    """The bell's count: one query per page, however often the page asks."""
+    """The bell's count: one query per page, however often the page asks.
+
+    None when the database cannot say: the 503 page shows the bell without a count.
+    """
     if "unread_notifications" not in g:
-        g.unread_notifications = unread_count(current_user.id)
+        try:
+            g.unread_notifications = unread_count(current_user.id)
+        except DBAPIError:
+            db.session.rollback()
+            g.unread_notifications = None
     return g.unread_notifications
 
 
