@@ -31,6 +31,7 @@ AREAS = (
     "search",
     "trash",
     "reminders",
+    "notifications",
     "matching",
     "programme",
     "dashboard",

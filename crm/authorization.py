@@ -67,7 +67,12 @@ MATRIX = {
     "trash.restore_record": MANAGERS,
     "trash.purge_record": ADMINS,
     "reminders.preferences": EVERYONE,
-    "reminders.notifications": EVERYONE,
+    "reminders.sent": EVERYONE,
+    "notifications.index": EVERYONE,
+    # Each person marks only their own: the view's UPDATE is limited to the signed-in user's
+    # rows, so another person's id changes nothing.
+    "notifications.read": EVERYONE,
+    "notifications.read_all": EVERYONE,
     "reminders.delivery": ADMINS,
     "reminders.retry": ADMINS,
     "matching.board": EVERYONE,

@@ -77,6 +77,7 @@ def build(records, make_user, app):
             "kind": lambda: "organization",
             "record_id": lambda: trashed_org(owner),
             "message_id": lambda: outbox_row(owner),
+            "notification_id": lambda: notification_of(owner, org),
             "match_id": lambda: match_of(owner, org),
             "event_id": lambda: event_record(app, owner, org, "event"),
             "participant_id": lambda: event_record(app, owner, org, "participant"),
@@ -136,6 +137,20 @@ def build(records, make_user, app):
             db.session.add(match)
             db.session.commit()
             return match.id
+
+    def notification_of(owner, org):
+        from crm.notifications.models import Notification, NotificationKind
+
+        with app.app_context():
+            row = Notification(
+                recipient_id=owner.id,
+                kind=NotificationKind.CHANGED,
+                entity_type="organization",
+                entity_id=org,
+            )
+            db.session.add(row)
+            db.session.commit()
+            return row.id
 
     def outbox_row(owner):
         from crm.reminders.models import OutboxMessage

@@ -102,6 +102,8 @@ VALID = {
     ),
     "meetings.delete": button(),
     "meetings.edit": form(title="Screening call, second round"),
+    "notifications.read": button(),
+    "notifications.read_all": button(),
     "organizations.add_link": button(kind="partner_of", target="Tecnalia"),
     "organizations.create": form(
         name="Suzuka University", kind="university", region="mie", country="JP"

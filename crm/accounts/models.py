@@ -57,6 +57,10 @@ class User(db.Model):
     digest_minute: Mapped[int] = mapped_column(default=8 * 60)
     digest_days: Mapped[str] = mapped_column(String(13), default="1,2,3,4,5")
     nudges_enabled: Mapped[bool] = mapped_column(default=True)
+    # The notification kinds (crm.notifications) that also come by email, comma-separated.
+    notification_emails: Mapped[str] = mapped_column(
+        String(100), default="assigned,mentioned", server_default="assigned,mentioned"
+    )
     # SHA-256 of the secret in the user's calendar feed address (crm/calendar): a leaked
     # database does not give away anyone's feed. None: the feed is off.
     calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
@@ -82,6 +86,10 @@ class User(db.Model):
     @property
     def digest_weekdays(self):
         return {int(day) for day in self.digest_days.split(",") if day}
+
+    @property
+    def emailed_notifications(self):
+        return {kind for kind in self.notification_emails.split(",") if kind}
 
     @property
     def is_admin(self):

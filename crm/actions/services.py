@@ -8,7 +8,6 @@ from crm.actions.models import Action, RepeatUnit, Status
 from crm.audit.services import diff, record
 from crm.clock import now_utc
 from crm.extensions import db
-from crm.reminders.planning import assignment_notice
 
 
 def create_action(data, *, actor):
@@ -17,8 +16,8 @@ def create_action(data, *, actor):
     changes = diff(action, values, FIELDS.written)
     db.session.add(action)
     db.session.flush()
+    # Given to someone else: the history's signal tells them (crm.notifications, "assigned").
     record("create", action, actor=actor, changes=changes)
-    assignment_notice(action, actor=actor, now=now_utc())
     return action
 
 
@@ -27,8 +26,6 @@ def update_action(action, data, *, actor):
     if changes:
         db.session.flush()
         record("update", action, actor=actor, changes=changes)
-        if "owner_id" in changes:
-            assignment_notice(action, actor=actor, now=now_utc())
     return changes
 
 

@@ -1,11 +1,17 @@
 import enum
 from datetime import date, datetime
 
+from blinker import Namespace
 from flask import has_request_context, request
 
 from crm.audit.models import AuditEvent
 from crm.extensions import db
 from crm.kinds import kind_of
+
+# Sent with each history entry ``record`` adds, before the flush: ``recorded.send(event,
+# record=the record or None)``. Areas that react to changes (crm.notifications) connect here;
+# bulk entries (``record_many``) send nothing, so an import never floods anyone.
+recorded = Namespace().signal("recorded")
 
 
 def entity_name(entity):
@@ -30,6 +36,7 @@ def record(action, entity, entity_id=None, *, actor=None, changes=None):
         ip=request.remote_addr if has_request_context() else None,
     )
     db.session.add(event)
+    recorded.send(event, record=None if isinstance(entity, str | type) else entity)
     return event
 
 

@@ -5,7 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField
 from wtforms.fields.choices import SelectChoice
 
-from crm.forms import MultiCheckboxField
+from crm.forms import CommaListField, MultiCheckboxField
+from crm.notifications.models import NotificationKind
 
 TIMES = [
     SelectChoice(minute, f"{minute // 60:02d}:{minute % 60:02d}")
@@ -18,6 +19,10 @@ class PreferencesForm(FlaskForm):
     digest_minute = SelectField(_l("At (your local time)"), coerce=int, choices=TIMES)
     digest_days = MultiCheckboxField(_l("On these days"), coerce=int)
     nudges_enabled = BooleanField(_l("Tell me when one of my relationships goes quiet"))
+    notification_emails = CommaListField(
+        _l("Email me these notifications too"),
+        choices=[SelectChoice(kind.value, kind.label) for kind in NotificationKind],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -26,9 +31,13 @@ class PreferencesForm(FlaskForm):
         self.digest_days.choices = [SelectChoice(day + 1, names[day]) for day in range(7)]
 
     def values(self):
+        emailed = set(self.notification_emails.data or [])
         return {
             "digest_enabled": self.digest_enabled.data,
             "digest_minute": self.digest_minute.data,
             "digest_days": ",".join(str(day) for day in sorted(self.digest_days.data or [])),
             "nudges_enabled": self.nudges_enabled.data,
+            "notification_emails": ",".join(
+                kind.value for kind in NotificationKind if kind.value in emailed
+            ),
         }

@@ -24,6 +24,7 @@ from crm.clock import now_utc
 from crm.extensions import db
 from crm.matching.models import STUCK_DAYS, Match, Stage
 from crm.meetings.models import Meeting
+from crm.notifications.emails import notification_context
 from crm.organizations.models import Organization
 from crm.reminders.models import Kind
 from crm.urls import external_url
@@ -182,6 +183,7 @@ CONTEXTS = {
     Kind.MANAGER_SUMMARY: summary_context,
     Kind.VISIT: visit_context,
     Kind.EVENT: event_context,
+    Kind.NOTIFICATION: notification_context,
 }
 
 

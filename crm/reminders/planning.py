@@ -218,20 +218,6 @@ def plan_summaries(now, users):
     return enqueue(rows, now)
 
 
-def assignment_notice(action, *, actor, now):
-    """Tell the new owner of an action someone else gave them, once per hand-over (MAIL-1)."""
-    if actor is not None and action.owner_id == actor.id:
-        return 0
-    key = f"assignment:{action.id}:{action.owner_id}:v{action.version}"
-    row = {
-        "dedupe_key": key,
-        "kind": Kind.ASSIGNMENT.value,
-        "recipient_id": action.owner_id,
-        "payload": {"action": action.id, "by": actor.id if actor else None},
-    }
-    return enqueue([row], now)
-
-
 # Visits and B2B events: a reminder 7 days and 1 day before, at each participant's morning.
 # A pass that missed the exact day still sends it later in the window: never lost, once.
 WINDOWS = (("d7", 7, 2), ("d1", 1, 1))  # (name, from days before, to days before)

@@ -30,18 +30,19 @@ def preferences():
     return render_template("reminders/preferences.html", form=form)
 
 
-@bp.route("/notifications")
-def notifications():
-    """The reminders Zubia sent (or will send) me, as a page."""
+@bp.route("/account/emails")
+def sent():
+    """The emails Zubia sent me (or could not): not those it decided against in the end."""
     rows = db.session.scalars(
         select(OutboxMessage)
         .where(
-            OutboxMessage.recipient_id == current_user.id, OutboxMessage.status != Delivery.SKIPPED
+            OutboxMessage.recipient_id == current_user.id,
+            OutboxMessage.status.in_([Delivery.SENT, Delivery.FAILED]),
         )
         .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
         .limit(SHOWN)
     ).all()
-    return render_template("reminders/notifications.html", rows=rows)
+    return render_template("reminders/sent.html", rows=rows)
 
 
 @bp.route("/admin/delivery")

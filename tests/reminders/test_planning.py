@@ -199,7 +199,7 @@ def test_mail1_an_assignment_notice_is_written_with_the_action_and_only_then(app
             actor=db.session.get(User, giver.id),
         )
         db.session.rollback()  # the view failed before its commit
-    assert digests(app, Kind.ASSIGNMENT) == []
+    assert digests(app, Kind.NOTIFICATION) == []
     with app.test_request_context():
         create_action(
             {"title": "Call Yamada-san", "owner_id": owner.id, "due_date": date(2026, 12, 1)},
@@ -210,7 +210,7 @@ def test_mail1_an_assignment_notice_is_written_with_the_action_and_only_then(app
             actor=db.session.get(User, giver.id),
         )
         db.session.commit()
-    assert [r.recipient_id for r in digests(app, Kind.ASSIGNMENT)] == [owner.id]
+    assert [r.recipient_id for r in digests(app, Kind.NOTIFICATION)] == [owner.id]
 
 
 @pytest.mark.parametrize(

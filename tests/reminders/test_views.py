@@ -48,12 +48,22 @@ def row(app, user, **fields):
         return message.id
 
 
-def test_notifications_list_my_reminders_only(app, client, login, make_user):
+def test_emails_sent_to_me_lists_mine_sent_or_failed_not_the_cancelled(
+    app, client, login, make_user
+):
     me, other = login(), make_user()
     row(app, me, subject="Ideko has gone quiet", status=Delivery.SENT)
+    row(app, me, subject="Ikerlan bounced", status=Delivery.FAILED)
+    row(app, me, subject="Orona no longer quiet", status=Delivery.CANCELLED)
+    row(app, me, subject="Nothing to say today", status=Delivery.SKIPPED)
     row(app, other, subject="Someone else's", status=Delivery.SENT)
-    page = client.get("/notifications").get_data(as_text=True)
-    assert "Ideko has gone quiet" in page and "Someone else" not in page
+    page = client.get("/account/emails").get_data(as_text=True)
+    assert "Emails sent to you" in page
+    assert "Ideko has gone quiet" in page and "Ikerlan bounced" in page
+    assert "Orona" not in page and "Nothing to say" not in page and "no longer needed" not in page
+    assert "Someone else" not in page
+    settings = client.get("/account/reminders").get_data(as_text=True)
+    assert 'href="/account/emails"' in settings
 
 
 def test_admins_see_failures_and_can_retry_them(app, client, login, make_user):
