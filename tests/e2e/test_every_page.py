@@ -1,5 +1,6 @@
-"""axe-core in real Chromium over every page Zubia has: no violation of impact
-serious or critical (contrast, names, ARIA, focus). axe-core is vendored from the npm registry
+"""Every page Zubia has, in real Chromium: it fits the screen at every width from a phone to a
+wide monitor (no sideways page scroll), and axe-core finds no violation of impact serious or
+critical (contrast, names, ARIA, focus). axe-core is vendored from the npm registry
 (tests/e2e/vendor, MPL-2.0), so the suite needs no network."""
 
 from pathlib import Path
@@ -17,6 +18,16 @@ pytestmark = pytest.mark.e2e
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 build = test_authorization.build  # the walk's fixture: the path's records, owned by the user
 SEVERE = {"serious", "critical"}
+WIDTHS = (360, 390, 768, 1280, 1920)
+# How far the page is wider than the screen, and the outermost elements that stick out.
+OVERFLOW = """() => {
+  const width = window.innerWidth;
+  const out = [...document.body.querySelectorAll("*")].filter(e =>
+    e.getBoundingClientRect().right > width + 1 && !(e.parentElement.closest(".table-responsive"))
+    && !(e.parentElement.getBoundingClientRect().right > width + 1));
+  return [document.documentElement.scrollWidth - width,
+          out.slice(0, 3).map(e => `${e.tagName.toLowerCase()}.${e.className}`)];
+}"""
 RUN_AXE = """async () => {
   const result = await axe.run(document, {resultTypes: ["violations"]});
   return result.violations.map(v => ({
@@ -32,7 +43,8 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "bypass_csp": True}
 
 
-def violations(page, url):
+def problems(page, url):
+    """What is wrong with the page at ``url``: overflow per width, then axe's violations."""
     try:
         response = page.goto(url)
     except PlaywrightError as error:
@@ -47,15 +59,21 @@ def violations(page, url):
         return []  # redirects, files and feeds have no page to check
     if not response.text().lstrip().lower().startswith("<!doctype"):
         return []  # a fragment htmx puts into a page (the page itself is checked)
+    found = []
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        extra, culprits = page.evaluate(OVERFLOW)
+        if extra > 0:
+            found.append(f"{extra} px wider than the screen at {width} px: {culprits}")
     page.add_script_tag(path=str(AXE))
-    return [v for v in page.evaluate(RUN_AXE) if v["impact"] in SEVERE]
+    return found + [v for v in page.evaluate(RUN_AXE) if v["impact"] in SEVERE]
 
 
 @pytest.mark.parametrize(("endpoint", "path"), PAGES, ids=[e for e, _ in PAGES])
-def test_no_page_has_a_serious_accessibility_violation(
+def test_every_page_fits_every_width_and_has_no_serious_accessibility_violation(
     page, live_server, make_user, build, sectors, endpoint, path
 ):
     # An admin's pages hold every link, button and menu the other roles see, and more.
     user = make_user(Role.ADMIN, email="ane@zubia.example", name="Ane Etxeberria")
     sign_in(page, live_server, user.email)
-    assert violations(page, live_server + build(path, user)) == []
+    assert problems(page, live_server + build(path, user)) == []
