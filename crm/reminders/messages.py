@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from flask import current_app, render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -24,8 +24,9 @@ from crm.clock import now_utc
 from crm.extensions import db
 from crm.matching.models import STUCK_DAYS, Match, Stage
 from crm.meetings.models import Meeting
-from crm.organizations.models import Organization
+from crm.organizations.models import Organization, Region
 from crm.reminders.models import Kind
+from crm.reminders.planning import contact_due, quiet_clauses
 from crm.urls import external_url
 
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
@@ -46,6 +47,28 @@ def _live(model, ids, *options):
     return sorted(found, key=lambda item: order[item.id])
 
 
+def still_quiet(row, user, now):
+    """The quiet relationships of the row that are still quiet and the user's, grouped by
+    region (quietest first in each), and how many more there are: the list's link shows them."""
+    ids = row.payload.get("quiet", [])
+    if not ids:
+        return {"quiet": [], "quiet_groups": [], "quiet_more": 0}
+    mine = (Organization.owner_id == user.id, *quiet_clauses(now))
+    listed = select(Organization).where(Organization.id.in_(ids), *mine)
+    found = {o.id: o for o in db.session.scalars(listed)}
+    quiet = [found[i] for i in ids if i in found]
+    total = db.session.scalar(select(func.count(Organization.id)).where(*mine))
+    groups = {}
+    for org in sorted(quiet, key=lambda o: list(Region).index(o.region)):
+        groups.setdefault(org.region, []).append(org)
+    return {
+        "quiet": quiet,
+        "quiet_groups": list(groups.items()),
+        "quiet_more": max(total - len(quiet), 0),
+        "quiet_url": external_url("organizations.index", quiet=1, owner=user.id),
+    }
+
+
 def digest_context(row, user, now):
     day = date.fromisoformat(row.payload["date"])
     actions = [
@@ -53,14 +76,13 @@ def digest_context(row, user, now):
         for a in _live(Action, row.payload.get("actions", []), selectinload(Action.organization))
         if a.status is Status.OPEN and a.owner_id == user.id
     ]
-    quiet = [o for o in _live(Organization, row.payload.get("quiet", [])) if o.is_quiet(now)]
     context = {
         "day": day,
         "overdue": [a for a in actions if a.due_date < day],
         "today": [a for a in actions if a.due_date == day],
         "upcoming": [a for a in actions if a.due_date > day],
         "meetings": _live(Meeting, row.payload.get("meetings", [])),
-        "quiet": quiet,
+        **still_quiet(row, user, now),
     }
     if not any(context[k] for k in ("overdue", "today", "upcoming", "meetings", "quiet")):
         return None
@@ -82,18 +104,18 @@ def assignment_context(row, user, now):
 
 
 def nudge_context(row, user, now):
-    org = db.session.get(Organization, row.payload["organization"])
-    since = row.payload["since"]
-    current = org.last_contact_at.isoformat() if org and org.last_contact_at else "never"
-    if (
-        org is None
-        or org.is_deleted
-        or org.owner_id != user.id
-        or current != since
-        or not org.is_quiet(now)
-    ):
+    """One email a day with all the quiet relationships of someone who turned the digest off."""
+    if "date" not in row.payload or user.digest_enabled:  # a nudge of the old, per-record kind
         return None
-    return _("%(name)s has gone quiet", name=org.display_name), {"org": org}
+    context = still_quiet(row, user, now)
+    if not context["quiet"]:
+        return None
+    count = len(context["quiet"]) + context["quiet_more"]
+    return ngettext(
+        "%(num)s of your relationships went quiet",
+        "%(num)s of your relationships went quiet",
+        count,
+    ), context
 
 
 def summary_context(row, user, now):
@@ -107,8 +129,8 @@ def summary_context(row, user, now):
     ).all()
     quiet = db.session.scalars(
         select(Organization)
-        .where(Organization.deleted_at.is_(None), Organization.contact_due_at < now)
-        .order_by(Organization.contact_due_at)
+        .where(*quiet_clauses(now))
+        .order_by(contact_due(), Organization.id)
         .limit(20)
         .options(selectinload(Organization.owner))
     ).all()
