@@ -134,6 +134,9 @@ organization_sectors = Table(
 )
 
 
+COUNTRY_ZONES = {"ES": "Europe/Madrid", "JP": "Asia/Tokyo", "FR": "Europe/Paris"}
+
+
 class Organization(Record, Mergeable, db.Model):
     """A company, association, cluster, technology centre, university or government body."""
 
@@ -184,6 +187,11 @@ class Organization(Record, Mergeable, db.Model):
         if self.native_name and self.native_name != self.name:
             return f"{self.native_name} ({self.name})"
         return self.name
+
+    @property
+    def zone(self):
+        """Its usual time zone: its region's, else its country's (None when not known)."""
+        return self.region.timezone or COUNTRY_ZONES.get(self.country)
 
     def is_quiet(self, now: datetime):
         """The rule of crm.reminders.planning.quiet_clauses, for this one organization (a query:

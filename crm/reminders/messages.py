@@ -11,7 +11,7 @@ from email.message import EmailMessage
 from email.utils import formataddr
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_skeleton, format_time, get_timezone_location
 from flask import current_app, render_template
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from crm.accounts.models import User
 from crm.actions.models import Action, Status
+from crm.actions.oneclick import ticket_url
 from crm.clock import now_utc
 from crm.extensions import db
 from crm.matching.models import STUCK_DAYS, Match, Stage
@@ -81,10 +82,16 @@ def digest_context(row, user, now):
         "overdue": [a for a in actions if a.due_date < day],
         "today": [a for a in actions if a.due_date == day],
         "upcoming": [a for a in actions if a.due_date > day],
-        "meetings": _live(Meeting, row.payload.get("meetings", [])),
+        "meetings": _live(
+            Meeting, row.payload.get("meetings", []), selectinload(Meeting.organizations)
+        ),
+        "visits": travelling(row.payload.get("visits", []), user),
+        "done_url": lambda action: ticket_url(action, "done", now),
+        "snooze_url": lambda action: ticket_url(action, "snooze", now),
         **still_quiet(row, user, now),
     }
-    if not any(context[k] for k in ("overdue", "today", "upcoming", "meetings", "quiet")):
+    lists = ("overdue", "today", "upcoming", "meetings", "visits", "quiet")
+    if not any(context[k] for k in lists):
         return None
     return _(
         "Your Zubia day: %(date)s", date=format_date(day, "full", locale=user.language)
@@ -155,6 +162,19 @@ def summary_context(row, user, now):
     }
 
 
+def travelling(ids, user):
+    """The live visits of ``ids`` that ``user`` still travels on, with stops and travellers."""
+    from crm.visits.models import Visit, VisitStop
+
+    visits = _live(
+        Visit,
+        ids,
+        selectinload(Visit.stops).selectinload(VisitStop.host),
+        selectinload(Visit.users),
+    )
+    return [visit for visit in visits if user.id in {u.id for u in visit.users}]
+
+
 def upcoming(model, row, user, now):
     """The visit or event of a reminder, if it is still ahead and live, else None."""
     item = db.session.get(model, row.payload["record"])
@@ -165,22 +185,18 @@ def upcoming(model, row, user, now):
 
 
 def visit_context(row, user, now):
-    from crm.visits.models import Visit, visit_users
+    from crm.visits.models import Visit
 
     visit = upcoming(Visit, row, user, now)
-    still_in = visit is not None and db.session.scalar(
-        select(func.count())
-        .select_from(visit_users)
-        .where(visit_users.c.visit_id == visit.id, visit_users.c.user_id == user.id)
-    )
-    if not still_in:
+    visits = travelling([visit.id], user) if visit is not None else []
+    if not visits:
         return None
     subject = _(
         "Visit on %(date)s: %(title)s",
         date=format_date(visit.start_date, "medium", locale=user.language),
         title=visit.title,
     )
-    return subject, {"visit": visit}
+    return subject, {"visit": visits[0]}
 
 
 def event_context(row, user, now):
@@ -195,6 +211,32 @@ def event_context(row, user, now):
         name=event.name,
     )
     return subject, {"event": event}
+
+
+def local_time(instant, zone, language, city=False):
+    """ "Thu, Dec 10 5:00 PM": the day and the time without seconds, with the zone's city."""
+    text = "{} {}".format(
+        format_skeleton("MMMEd", instant, tzinfo=zone, locale=language),
+        format_time(instant, "short", tzinfo=zone, locale=language),
+    )
+    if city:
+        text += " " + get_timezone_location(zone, locale=language, return_city=True)
+    return text
+
+
+def counterpart_times(meeting, user):
+    """The meeting's time where its organizations are, for each zone other than the reader's."""
+    here = meeting.starts_at.astimezone(ZoneInfo(user.timezone)).utcoffset()
+    zones = []
+    for org in meeting.organizations:
+        zone = org.zone
+        if (
+            zone
+            and zone not in zones
+            and meeting.starts_at.astimezone(ZoneInfo(zone)).utcoffset() != here
+        ):
+            zones.append(zone)
+    return [local_time(meeting.starts_at, ZoneInfo(z), user.language, city=True) for z in zones]
 
 
 CONTEXTS = {
@@ -223,9 +265,9 @@ def build(row, now=None):
             "user": user,
             "url": external_url,
             "fdate": lambda d: format_date(d, "medium", locale=user.language),
-            "fdatetime": lambda dt: format_datetime(
-                dt, "medium", tzinfo=zone, locale=user.language
-            ),
+            "fdatetime": lambda dt: local_time(dt, zone, user.language),
+            "flocal": lambda dt, there: local_time(dt, ZoneInfo(there), user.language, city=True),
+            "counterpart": lambda meeting: counterpart_times(meeting, user),
             "preferences_url": external_url("reminders.preferences"),
         }
         text = render_template(f"emails/{row.kind.value}.txt", **context, **helpers)

@@ -285,3 +285,31 @@ def test_sch5_through_the_database_a_madrid_night_gives_one_digest(
         now += timedelta(minutes=15)
     dates = [r.payload["date"] for r in digests(app)]
     assert dates.count(day) == 1
+
+
+def test_the_planner_runs_the_same_number_of_queries_for_more_people_and_records(
+    app, make_user, records, at, count_queries
+):
+    """Digests, nudges (digest off) and quiet lists for everyone in a fixed number of queries."""
+
+    def add(n, day):
+        at("2026-08-01T10:00:00+00:00")
+        for k in range(n):
+            person = make_user(timezone=("Europe/Madrid", "Asia/Tokyo")[k % 2])
+            quiet = make_user(digest_enabled=False)
+            for owner in (person, quiet):
+                for m in range(3):
+                    org = records.org(owner, name=f"Org {day} {k} {m}", cadence_days=30)
+                records.action(owner, organization_id=org, due_date=date(2026, 11, 20))
+            records.meeting(person, [org], starts_at=datetime(2026, day, 1, 9, tzinfo=UTC))
+        at(None)
+
+    def queries(instant):
+        with count_queries() as counted:
+            pass_at(app, instant)
+        return len(counted)
+
+    add(2, 9)
+    few = queries("2026-11-26T08:00:00+00:00")
+    add(6, 10)
+    assert queries("2026-11-27T08:00:00+00:00") == few
