@@ -155,3 +155,29 @@ def test_a_fortnight_gives_each_person_at_most_one_digest_class_email_a_day(
     # Jon (digest off, nudges on) still hears about his quiet relationships, once a day.
     assert any(c[Kind.NUDGE] for (email, _), c in days.items() if email == "jon@zubia.example")
     assert all(c[Kind.NUDGE] == 0 for (email, _), c in days.items() if email != "jon@zubia.example")
+
+
+@pytest.mark.parametrize("minute", [2 * 60 + 30, 8 * 60])  # in the repeated hour, and after
+def test_the_madrid_autumn_switch_neither_doubles_nor_skips_the_digest(
+    mail_app, smtp, make_user, records, at, minute
+):
+    """Passes every 30 minutes from Friday to Tuesday around Sunday 25 October 2026."""
+    from datetime import date
+
+    reader = make_user(
+        email="reader@zubia.example",
+        timezone="Europe/Madrid",
+        digest_days="1,2,3,4,5,6,7",
+        digest_minute=minute,
+    )
+    records.action(reader, due_date=date(2026, 10, 20), title="Overdue all along")
+    now = datetime(2026, 10, 23, 12, 0, tzinfo=UTC)
+    while now < datetime(2026, 10, 27, 12, 0, tzinfo=UTC):
+        at(now)
+        with mail_app.app_context():
+            run_pass(now, worker="test")
+        now += timedelta(minutes=30)
+    days = per_person_per_day(mail_app, smtp)
+    mine = sorted(day for (email, day), kinds in days.items() if email == "reader@zubia.example")
+    assert [d.day for d in mine] == [23, 24, 25, 26, 27]  # Sunday the 25th once, like the rest
+    assert all(days[("reader@zubia.example", d)][Kind.DIGEST] == 1 for d in mine)
