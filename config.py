@@ -61,6 +61,8 @@ class Config:
         # The scheduler's pass: how often, how many messages at most, and the claim lease.
         self.REMINDER_TICK_SECONDS = env_int("REMINDER_TICK_SECONDS", 60)
         self.MAIL_MAX_PER_PASS = env_int("MAIL_MAX_PER_PASS", 100)
+        # Quiet relationships listed in one person's digest (or nudge) a day; then "and N more".
+        self.DIGEST_QUIET_CAP = env_int("DIGEST_QUIET_CAP", 10)
         self.OUTBOX_LEASE_MINUTES = env_int("OUTBOX_LEASE_MINUTES", 10)
 
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")

@@ -25,6 +25,14 @@ class OwnRecords(frozenset):
 
 OWNERS = OwnRecords(Role)
 
+
+class OwnerOnly(OwnRecords):
+    """Every role reaches the route, but only the record's owner may use it, managers too
+    (a personal link, e.g. the digest's one-click "Mark done"): the view answers 403."""
+
+
+OWNER_ONLY = OwnerOnly(Role)
+
 MATRIX = {
     "static": PUBLIC,
     "main.health": PUBLIC,
@@ -62,6 +70,7 @@ MATRIX = {
     "actions.edit": OWNERS,
     "actions.set_status": OWNERS,
     "actions.delete": OWNERS,
+    "actions.one_click_link": OWNER_ONLY,  # the digest's signed "Mark done" / "Snooze a week"
     "search.index": EVERYONE,
     "trash.index": MANAGERS,
     "trash.restore_record": MANAGERS,

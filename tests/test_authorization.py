@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from crm import create_app
 from crm.accounts.models import Role, User
 from crm.audit.models import AuditEvent
-from crm.authorization import MATRIX, PUBLIC, OwnRecords
+from crm.authorization import MATRIX, PUBLIC, OwnerOnly, OwnRecords
 from crm.extensions import db
 from tests.attachments.factories import make_attachment
 from tests.calendar.factories import feed_token
@@ -92,6 +92,7 @@ def build(records, make_user, app):
             "attachment_id": lambda: make_attachment(app, owner, org),
             "token": lambda: feed_token(app, owner),
             "listing": lambda: "quiet",
+            "ticket": lambda: one_click_ticket(owner, org),
         }
         for name in names:
             if name not in values:
@@ -152,6 +153,16 @@ def build(records, make_user, app):
             db.session.commit()
             return row.id
 
+    def one_click_ticket(owner, org):
+        """A digest's "Mark done" link for an action of ``owner``."""
+        from crm.actions.models import Action
+        from crm.actions.oneclick import make_ticket
+        from crm.clock import now_utc
+
+        action_id = records.action(owner, organization_id=org)
+        with app.app_context():
+            return make_ticket(db.session.get(Action, action_id), "done", now_utc())
+
     def outbox_row(owner):
         from crm.reminders.models import OutboxMessage
 
@@ -208,6 +219,8 @@ def expect(endpoint, role, owns):
         return "allowed"
     if role is None:
         return "sign-in"
+    if isinstance(allowed, OwnerOnly) and not owns:
+        return "forbidden"
     if isinstance(allowed, OwnRecords) and role is Role.POINT_OF_CONTACT and not owns:
         return "forbidden"
     return "allowed" if role in allowed else "forbidden"

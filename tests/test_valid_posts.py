@@ -51,6 +51,7 @@ VALID = {
     "actions.delete": button(),
     "actions.edit": form(title="Send the brochure again"),
     "actions.set_status": button(status="done"),
+    "actions.one_click_link": button(),
     "admin.create_user": form(
         email="new@zubia.example", name="Miren", new_password=NEW_PASSWORD, confirm=NEW_PASSWORD
     ),

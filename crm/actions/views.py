@@ -1,16 +1,18 @@
 from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import case, func, select
 
-from crm.actions import services
+from crm.actions import oneclick, services
 from crm.actions.fields import FIELDS
 from crm.actions.filters import bucket_arg, bucket_clauses, filter_choices
 from crm.actions.forms import ActionForm
 from crm.actions.models import Action, Status
 from crm.authorization import require_edit
+from crm.clock import now_utc
 from crm.deleting import trash_and_redirect
 from crm.editing import edit_record, one_click, who_was_first
 from crm.exports import export_list
@@ -19,7 +21,7 @@ from crm.listing import choice_arg, int_arg, paginate, query_args, sort_arg
 from crm.matching.services import linked_match
 from crm.organizations.filters import Filters
 from crm.records import live_or_404
-from crm.security import safe_next
+from crm.security import log_event, safe_next
 from crm.timezones import local_today
 
 bp = Blueprint("actions", __name__, url_prefix="/actions")
@@ -193,6 +195,46 @@ def set_status(action_id):
     return redirect(
         safe_next(request.form.get("next")) if request.form.get("next") else url_for("actions.mine")
     )
+
+
+@bp.route("/one-click/<ticket>", methods=["GET", "POST"])
+def one_click_link(ticket):
+    """A digest's "Mark done" / "Snooze a week": GET asks to confirm, POST (CSRF) does it,
+    through the same services as the buttons, so history and versions are kept."""
+    data = oneclick.read_ticket(ticket)
+    if data is None:
+        return render_template("actions/one_click.html", state="invalid", action=None), 400
+    action = db.session.get(Action, data["a"], options=Action.listed())
+    if action is None or action.is_deleted:
+        return render_template("actions/one_click.html", state="gone", action=None), 410
+    if action.owner_id != current_user.id:
+        log_event("forbidden", user_id=current_user.id, reason=f"one-click of action {action.id}")
+        return render_template("actions/one_click.html", state="others", action=action), 403
+    if oneclick.expired(data, now_utc()):
+        return render_template("actions/one_click.html", state="expired", action=action), 410
+    if action.version != data["v"] or not action.is_open:
+        return render_template("actions/one_click.html", state="used", action=action), 410
+    operation = data["o"]
+    if request.method == "GET":
+        return render_template(
+            "actions/one_click.html", state="confirm", action=action, operation=operation
+        )
+    if operation == "done":
+        change = lambda a: services.set_status(a, Status.DONE, actor=current_user)  # noqa: E731
+    else:
+        later = local_today(current_user.timezone) + oneclick.SNOOZE
+        change = lambda a: services.update_action(a, {"due_date": later}, actor=current_user)  # noqa: E731
+    changed, _following, action = one_click(action, change, get_live)
+    if not changed:
+        return render_template("actions/one_click.html", state="used", action=action), 410
+    if operation == "done":
+        flash(_("Done: %(title)s.", title=action.title), "success")
+    else:
+        flash(
+            _("%(title)s is now due on %(date)s.", title=action.title, date=format_date(later)),
+            "success",
+        )
+    return redirect(url_for("actions.mine"))
 
 
 @bp.route("/export.csv")

@@ -4,7 +4,7 @@ from flask import Blueprint, jsonify, render_template
 from flask_babel import format_date, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import or_, select, text
+from sqlalchemy import select, text
 
 from crm.actions.models import Action, Status
 from crm.authorization import may_reach
@@ -12,6 +12,7 @@ from crm.clock import now_utc
 from crm.extensions import db
 from crm.organizations.models import Organization
 from crm.reminders.jobs import health as reminder_health
+from crm.reminders.planning import contact_due, quiet_clauses
 from crm.timezones import local_clock, local_today
 
 bp = Blueprint("main", __name__)
@@ -43,12 +44,8 @@ def index():
     ).all()
     quiet = db.session.scalars(
         select(Organization)
-        .where(
-            Organization.owner_id == current_user.id,
-            Organization.deleted_at.is_(None),
-            or_(Organization.contact_due_at.is_(None), Organization.contact_due_at < now),
-        )
-        .order_by(Organization.contact_due_at.is_not(None), Organization.contact_due_at)
+        .where(Organization.owner_id == current_user.id, *quiet_clauses(now))
+        .order_by(contact_due(), Organization.id)
         .limit(HOME_ITEMS)
     ).all()
     return render_template(

@@ -134,6 +134,9 @@ organization_sectors = Table(
 )
 
 
+COUNTRY_ZONES = {"ES": "Europe/Madrid", "JP": "Asia/Tokyo", "FR": "Europe/Paris"}
+
+
 class Organization(Record, Mergeable, db.Model):
     """A company, association, cluster, technology centre, university or government body."""
 
@@ -185,8 +188,22 @@ class Organization(Record, Mergeable, db.Model):
             return f"{self.native_name} ({self.name})"
         return self.name
 
+    @property
+    def zone(self):
+        """Its usual time zone: its region's, else its country's (None when not known)."""
+        return self.region.timezone or COUNTRY_ZONES.get(self.country)
+
     def is_quiet(self, now: datetime):
-        return self.contact_due_at is None or self.contact_due_at < now
+        """The rule of crm.reminders.planning.quiet_clauses, for this one organization (a query:
+        lists ask for all their rows at once)."""
+        from sqlalchemy import exists, select
+
+        from crm.extensions import db
+        from crm.reminders.planning import quiet_clauses
+
+        return db.session.scalar(
+            select(exists().where(Organization.id == self.id, *quiet_clauses(now)))
+        )
 
     def set_last_contact(self, instant):
         self.last_contact_at = instant

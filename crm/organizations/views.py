@@ -36,6 +36,7 @@ from crm.organizations.models import (
 )
 from crm.organizations.synonyms import kind_words, sector_words
 from crm.records import live_or_404
+from crm.reminders.planning import quiet_clauses
 from crm.text import like_pattern, search_key
 from crm.timeline import timeline
 from crm.timezones import local_today
@@ -83,9 +84,7 @@ def listed():
     if filters["owner"]:
         statement = statement.where(Organization.owner_id == filters["owner"])
     if filters["quiet"]:
-        statement = statement.where(
-            or_(Organization.contact_due_at.is_(None), Organization.contact_due_at < now_utc())
-        )
+        statement = statement.where(*quiet_clauses(now_utc()))
     if filters["q"]:
         statement = statement.where(searched(filters["q"]))
     sort, order = sort_arg(SORTS, "name")
@@ -120,8 +119,16 @@ def in_sector(sector_id):
 def index():
     statement, filters, sort = listed()
     page = paginate(statement)
+    now = now_utc()
+    shown = [org.id for org in page.items]
+    quiet = set(
+        db.session.scalars(
+            select(Organization.id).where(Organization.id.in_(shown), *quiet_clauses(now))
+        )
+    )
     return render_template(
         "organizations/index.html",
+        quiet_ids=quiet,
         page=page,
         filters=filters,
         sort=sort,
@@ -132,7 +139,7 @@ def index():
         regions=list(Region),
         kinds=list(Kind),
         query_args=query_args,
-        now=now_utc(),
+        now=now,
     )
 
 

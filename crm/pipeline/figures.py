@@ -20,6 +20,7 @@ from crm.extensions import db
 from crm.matching.models import PIPELINE, Match, Stage
 from crm.meetings.models import Meeting, meeting_organizations
 from crm.organizations.models import Organization
+from crm.reminders import planning
 
 QUIET_SHOWN = 25
 MIN_WEEKS = 8
@@ -229,22 +230,19 @@ def organization_scope(filters):
 
 
 def quiet_clauses(filters, now):
-    """Live organizations in the filters past their contact cadence."""
-    return (
-        *organization_scope(filters),
-        or_(Organization.contact_due_at.is_(None), Organization.contact_due_at < now),
-    )
+    """Live organizations in the filters that went quiet (crm.reminders.planning's rule)."""
+    return (*organization_scope(filters), *planning.quiet_clauses(now))
 
 
 def quiet_statement(filters, now):
     """The quiet organizations, the quietest first: one never contacted counts from the day
     it was added to Zubia."""
-    due = func.coalesce(Organization.contact_due_at, Organization.created_at)
+    due = planning.contact_due()
     return select(Organization).where(*quiet_clauses(filters, now)).order_by(due, Organization.id)
 
 
 def days_past_cadence(org, now):
-    return days_since(org.contact_due_at or org.created_at, now)
+    return days_since(org.contact_due_at or org.created_at + timedelta(days=org.cadence_days), now)
 
 
 def quiet(filters, now, limit=QUIET_SHOWN):

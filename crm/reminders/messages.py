@@ -11,22 +11,24 @@ from email.message import EmailMessage
 from email.utils import formataddr
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_skeleton, format_time, get_timezone_location
 from flask import current_app, render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from crm.accounts.models import User
 from crm.actions.models import Action, Status
+from crm.actions.oneclick import ticket_url
 from crm.clock import now_utc
 from crm.extensions import db
 from crm.matching.models import STUCK_DAYS, Match, Stage
 from crm.meetings.models import Meeting
 from crm.notifications.emails import notification_context
-from crm.organizations.models import Organization
+from crm.organizations.models import Organization, Region
 from crm.reminders.models import Kind
+from crm.reminders.planning import contact_due, quiet_clauses
 from crm.urls import external_url
 
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
@@ -47,6 +49,28 @@ def _live(model, ids, *options):
     return sorted(found, key=lambda item: order[item.id])
 
 
+def still_quiet(row, user, now):
+    """The quiet relationships of the row that are still quiet and the user's, grouped by
+    region (quietest first in each), and how many more there are: the list's link shows them."""
+    ids = row.payload.get("quiet", [])
+    if not ids:
+        return {"quiet": [], "quiet_groups": [], "quiet_more": 0}
+    mine = (Organization.owner_id == user.id, *quiet_clauses(now))
+    listed = select(Organization).where(Organization.id.in_(ids), *mine)
+    found = {o.id: o for o in db.session.scalars(listed)}
+    quiet = [found[i] for i in ids if i in found]
+    total = db.session.scalar(select(func.count(Organization.id)).where(*mine))
+    groups = {}
+    for org in sorted(quiet, key=lambda o: list(Region).index(o.region)):
+        groups.setdefault(org.region, []).append(org)
+    return {
+        "quiet": quiet,
+        "quiet_groups": list(groups.items()),
+        "quiet_more": max(total - len(quiet), 0),
+        "quiet_url": external_url("organizations.index", quiet=1, owner=user.id),
+    }
+
+
 def digest_context(row, user, now):
     day = date.fromisoformat(row.payload["date"])
     actions = [
@@ -54,16 +78,21 @@ def digest_context(row, user, now):
         for a in _live(Action, row.payload.get("actions", []), selectinload(Action.organization))
         if a.status is Status.OPEN and a.owner_id == user.id
     ]
-    quiet = [o for o in _live(Organization, row.payload.get("quiet", [])) if o.is_quiet(now)]
     context = {
         "day": day,
         "overdue": [a for a in actions if a.due_date < day],
         "today": [a for a in actions if a.due_date == day],
         "upcoming": [a for a in actions if a.due_date > day],
-        "meetings": _live(Meeting, row.payload.get("meetings", [])),
-        "quiet": quiet,
+        "meetings": _live(
+            Meeting, row.payload.get("meetings", []), selectinload(Meeting.organizations)
+        ),
+        "visits": travelling(row.payload.get("visits", []), user),
+        "done_url": lambda action: ticket_url(action, "done", now),
+        "snooze_url": lambda action: ticket_url(action, "snooze", now),
+        **still_quiet(row, user, now),
     }
-    if not any(context[k] for k in ("overdue", "today", "upcoming", "meetings", "quiet")):
+    lists = ("overdue", "today", "upcoming", "meetings", "visits", "quiet")
+    if not any(context[k] for k in lists):
         return None
     return _(
         "Your Zubia day: %(date)s", date=format_date(day, "full", locale=user.language)
@@ -83,18 +112,18 @@ def assignment_context(row, user, now):
 
 
 def nudge_context(row, user, now):
-    org = db.session.get(Organization, row.payload["organization"])
-    since = row.payload["since"]
-    current = org.last_contact_at.isoformat() if org and org.last_contact_at else "never"
-    if (
-        org is None
-        or org.is_deleted
-        or org.owner_id != user.id
-        or current != since
-        or not org.is_quiet(now)
-    ):
+    """One email a day with all the quiet relationships of someone who turned the digest off."""
+    if "date" not in row.payload or user.digest_enabled:  # a nudge of the old, per-record kind
         return None
-    return _("%(name)s has gone quiet", name=org.display_name), {"org": org}
+    context = still_quiet(row, user, now)
+    if not context["quiet"]:
+        return None
+    count = len(context["quiet"]) + context["quiet_more"]
+    return ngettext(
+        "%(num)s of your relationships went quiet",
+        "%(num)s of your relationships went quiet",
+        count,
+    ), context
 
 
 def summary_context(row, user, now):
@@ -108,8 +137,8 @@ def summary_context(row, user, now):
     ).all()
     quiet = db.session.scalars(
         select(Organization)
-        .where(Organization.deleted_at.is_(None), Organization.contact_due_at < now)
-        .order_by(Organization.contact_due_at)
+        .where(*quiet_clauses(now))
+        .order_by(contact_due(), Organization.id)
         .limit(20)
         .options(selectinload(Organization.owner))
     ).all()
@@ -134,6 +163,19 @@ def summary_context(row, user, now):
     }
 
 
+def travelling(ids, user):
+    """The live visits of ``ids`` that ``user`` still travels on, with stops and travellers."""
+    from crm.visits.models import Visit, VisitStop
+
+    visits = _live(
+        Visit,
+        ids,
+        selectinload(Visit.stops).selectinload(VisitStop.host),
+        selectinload(Visit.users),
+    )
+    return [visit for visit in visits if user.id in {u.id for u in visit.users}]
+
+
 def upcoming(model, row, user, now):
     """The visit or event of a reminder, if it is still ahead and live, else None."""
     item = db.session.get(model, row.payload["record"])
@@ -144,22 +186,18 @@ def upcoming(model, row, user, now):
 
 
 def visit_context(row, user, now):
-    from crm.visits.models import Visit, visit_users
+    from crm.visits.models import Visit
 
     visit = upcoming(Visit, row, user, now)
-    still_in = visit is not None and db.session.scalar(
-        select(func.count())
-        .select_from(visit_users)
-        .where(visit_users.c.visit_id == visit.id, visit_users.c.user_id == user.id)
-    )
-    if not still_in:
+    visits = travelling([visit.id], user) if visit is not None else []
+    if not visits:
         return None
     subject = _(
         "Visit on %(date)s: %(title)s",
         date=format_date(visit.start_date, "medium", locale=user.language),
         title=visit.title,
     )
-    return subject, {"visit": visit}
+    return subject, {"visit": visits[0]}
 
 
 def event_context(row, user, now):
@@ -174,6 +212,32 @@ def event_context(row, user, now):
         name=event.name,
     )
     return subject, {"event": event}
+
+
+def local_time(instant, zone, language, city=False):
+    """ "Thu, Dec 10 5:00 PM": the day and the time without seconds, with the zone's city."""
+    text = "{} {}".format(
+        format_skeleton("MMMEd", instant, tzinfo=zone, locale=language),
+        format_time(instant, "short", tzinfo=zone, locale=language),
+    )
+    if city:
+        text += " " + get_timezone_location(zone, locale=language, return_city=True)
+    return text
+
+
+def counterpart_times(meeting, user):
+    """The meeting's time where its organizations are, for each zone other than the reader's."""
+    here = meeting.starts_at.astimezone(ZoneInfo(user.timezone)).utcoffset()
+    zones = []
+    for org in meeting.organizations:
+        zone = org.zone
+        if (
+            zone
+            and zone not in zones
+            and meeting.starts_at.astimezone(ZoneInfo(zone)).utcoffset() != here
+        ):
+            zones.append(zone)
+    return [local_time(meeting.starts_at, ZoneInfo(z), user.language, city=True) for z in zones]
 
 
 CONTEXTS = {
@@ -203,9 +267,9 @@ def build(row, now=None):
             "user": user,
             "url": external_url,
             "fdate": lambda d: format_date(d, "medium", locale=user.language),
-            "fdatetime": lambda dt: format_datetime(
-                dt, "medium", tzinfo=zone, locale=user.language
-            ),
+            "fdatetime": lambda dt: local_time(dt, zone, user.language),
+            "flocal": lambda dt, there: local_time(dt, ZoneInfo(there), user.language, city=True),
+            "counterpart": lambda meeting: counterpart_times(meeting, user),
             "preferences_url": external_url("reminders.preferences"),
         }
         text = render_template(f"emails/{row.kind.value}.txt", **context, **helpers)

@@ -12,17 +12,20 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import literal, or_, select, union
+from sqlalchemy import DateTime, and_, exists, func, literal, or_, select, union
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from crm.accounts.models import User
 from crm.actions.models import Action, Status
 from crm.database import insert_for
 from crm.extensions import db
-from crm.meetings.models import Meeting, meeting_attendees
+from crm.meetings.models import Meeting, meeting_attendees, meeting_organizations
 from crm.organizations.models import Organization
 from crm.reminders.models import Delivery, Kind, OutboxMessage
 
 LOOKAHEAD_DAYS = 7
+VISIT_DAYS = 3  # a visit the reader travels on shows in the digest from 3 days before
 MONDAY = 1
 
 
@@ -121,7 +124,7 @@ def digest_contents(now, due):
     """What each digest holds, for every recipient at once, in a fixed number of queries."""
     users = {user.id: (user, day) for user, day in due}
     ids = list(users)
-    contents = {uid: {"actions": [], "meetings": [], "quiet": []} for uid in ids}
+    contents = {uid: {"actions": [], "meetings": [], "visits": [], "quiet": []} for uid in ids}
     horizon = max(day for _, day in due) + timedelta(days=LOOKAHEAD_DAYS)
     for owner_id, action_id, due_date in db.session.execute(
         select(Action.owner_id, Action.id, Action.due_date)
@@ -135,36 +138,146 @@ def digest_contents(now, due):
     ):
         if due_date <= users[owner_id][1] + timedelta(days=LOOKAHEAD_DAYS):
             contents[owner_id]["actions"].append(action_id)
-    for user_id, meeting_id, starts_at in db.session.execute(
-        select(meeting_attendees.c.user_id, Meeting.id, Meeting.starts_at)
-        .join(Meeting, Meeting.id == meeting_attendees.c.meeting_id)
-        .where(
-            meeting_attendees.c.user_id.in_(ids),
-            Meeting.deleted_at.is_(None),
-            Meeting.starts_at.between(now - timedelta(days=2), now + timedelta(days=3)),
-        )
-        .order_by(Meeting.starts_at)
-    ):
+    for user_id, meeting_id, starts_at in db.session.execute(readers_meetings(now, ids)):
         user, day = users[user_id]
         local_day = starts_at.astimezone(ZoneInfo(user.timezone)).date()
         if local_day in (day, day + timedelta(days=1)):
             contents[user_id]["meetings"].append(meeting_id)
-    for owner_id, org_id, _ in db.session.execute(quiet_organizations(now, ids)):
-        contents[owner_id]["quiet"].append(org_id)
+    for user_id, visit_id, start, end in db.session.execute(travellers_visits(ids, horizon)):
+        day = users[user_id][1]
+        if start <= day + timedelta(days=VISIT_DAYS) and end >= day:
+            contents[user_id]["visits"].append(visit_id)
+    for owner_id, quiet in quiet_by_owner(now, ids).items():
+        contents[owner_id].update(quiet)
     return contents
 
 
-def quiet_organizations(now, owner_ids):
-    """(owner, organization, last contact) of live organizations past their contact cadence."""
+def readers_meetings(now, ids):
+    """(user, meeting, start) of the meetings around ``now`` each user logged or attends."""
+    people = union(
+        select(meeting_attendees.c.user_id, meeting_attendees.c.meeting_id).where(
+            meeting_attendees.c.user_id.in_(ids)
+        ),
+        select(Meeting.owner_id, Meeting.id).where(Meeting.owner_id.in_(ids)),
+    ).subquery()
     return (
-        select(Organization.owner_id, Organization.id, Organization.last_contact_at)
+        select(people.c.user_id, Meeting.id, Meeting.starts_at)
+        .join(Meeting, Meeting.id == people.c.meeting_id)
         .where(
-            Organization.owner_id.in_(owner_ids),
-            Organization.deleted_at.is_(None),
-            or_(Organization.contact_due_at.is_(None), Organization.contact_due_at < now),
+            Meeting.deleted_at.is_(None),
+            Meeting.starts_at.between(now - timedelta(days=2), now + timedelta(days=3)),
         )
-        .order_by(Organization.contact_due_at, Organization.id)
+        .order_by(Meeting.starts_at, Meeting.id)
     )
+
+
+def travellers_visits(ids, horizon):
+    from crm.visits.models import Visit, visit_users
+
+    return (
+        select(visit_users.c.user_id, Visit.id, Visit.start_date, Visit.end_date)
+        .join(Visit, Visit.id == visit_users.c.visit_id)
+        .where(
+            visit_users.c.user_id.in_(ids),
+            Visit.deleted_at.is_(None),
+            Visit.start_date <= horizon,
+            Visit.end_date >= horizon - timedelta(days=LOOKAHEAD_DAYS + 2),
+        )
+        .order_by(Visit.start_date, Visit.id)
+    )
+
+
+# Quiet relationships: the one rule, used by the digest, the nudge, the summary and the lists.
+
+
+class plus_days(FunctionElement):
+    """``instant + days`` (a column of days) in SQL, on SQLite and PostgreSQL."""
+
+    type = DateTime(timezone=True)
+    inherit_cache = True
+
+
+@compiles(plus_days)
+def _plus_days(element, compiler, **kw):
+    instant, days = (compiler.process(c, **kw) for c in element.clauses)
+    return f"datetime({instant}, '+' || {days} || ' days')"
+
+
+@compiles(plus_days, "postgresql")
+def _plus_days_pg(element, compiler, **kw):
+    instant, days = (compiler.process(c, **kw) for c in element.clauses)
+    return f"({instant} + make_interval(days => {days}))"
+
+
+def contact_due():
+    """When a relationship goes quiet: its cadence after the last contact or, never contacted,
+    after the organization was added to Zubia."""
+    return func.coalesce(
+        Organization.contact_due_at, plus_days(Organization.created_at, Organization.cadence_days)
+    )
+
+
+def quiet_clauses(now):
+    """WHERE clauses of the live organizations that went quiet at ``now``.
+
+    Quiet: past its cadence since the last contact (or, never contacted, since it was added),
+    with no meeting planned with it and no open action on it that is not overdue yet (an
+    action's due date is a local day: not overdue while it is today or later anywhere, UTC).
+    """
+    planned = exists().where(
+        meeting_organizations.c.organization_id == Organization.id,
+        Meeting.id == meeting_organizations.c.meeting_id,
+        Meeting.deleted_at.is_(None),
+        Meeting.starts_at > now,
+    )
+    waiting = exists().where(
+        Action.organization_id == Organization.id,
+        Action.deleted_at.is_(None),
+        Action.status == Status.OPEN,
+        Action.due_date >= now.date(),
+    )
+    return (
+        Organization.deleted_at.is_(None),
+        or_(
+            Organization.contact_due_at < now,
+            and_(
+                Organization.contact_due_at.is_(None),
+                plus_days(Organization.created_at, Organization.cadence_days) < now,
+            ),
+        ),
+        ~planned,
+        ~waiting,
+    )
+
+
+def quiet_cap():
+    return current_app.config["DIGEST_QUIET_CAP"]
+
+
+def quiet_by_owner(now, owner_ids):
+    """{owner: {"quiet": the first ids (the cap), "quiet_total": how many}}, in one query."""
+    if not owner_ids:
+        return {}
+    order = (contact_due(), Organization.id)
+    ranked = (
+        select(
+            Organization.owner_id,
+            Organization.id,
+            func.row_number().over(partition_by=Organization.owner_id, order_by=order).label("n"),
+            func.count().over(partition_by=Organization.owner_id).label("total"),
+        )
+        .where(Organization.owner_id.in_(owner_ids), *quiet_clauses(now))
+        .subquery()
+    )
+    found = {}
+    for owner_id, org_id, total in db.session.execute(
+        select(ranked.c.owner_id, ranked.c.id, ranked.c.total)
+        .where(ranked.c.n <= quiet_cap())
+        .order_by(ranked.c.owner_id, ranked.c.n)
+    ):
+        entry = found.setdefault(owner_id, {"quiet": [], "quiet_total": total})
+        entry["quiet"].append(org_id)
+    return found
 
 
 def in_morning(now, users, weekdays=None):
@@ -175,27 +288,30 @@ def in_morning(now, users, weekdays=None):
 
 
 def plan_nudges(now, users):
-    """One nudge per relationship that went quiet, per last contact: never twice for the same."""
-    owners = [user.id for user, _ in in_morning(now, users) if user.nudges_enabled]
-    if not owners:
+    """For people who turned the digest off and want nudges: one email a day listing all their
+    quiet relationships (the digest lists them for everyone else)."""
+    candidates = {
+        f"nudge:{user.id}:{local.date().isoformat()}": (user, local.date())
+        for user, local in in_morning(now, users)
+        if user.nudges_enabled and not user.digest_enabled
+    }
+    wanted = new_keys(candidates, Kind.NUDGE, now - timedelta(days=2))
+    if not wanted:
         return 0
-    candidates, oldest = {}, now
-    for owner_id, org_id, last_contact, created in db.session.execute(
-        quiet_organizations(now, owners).add_columns(Organization.created_at)
-    ):
-        since = last_contact.isoformat() if last_contact else "never"
-        candidates[f"nudge:{org_id}:{since}"] = {"recipient_id": owner_id, "org": org_id}
-        # A nudge about this last contact can only have been written after it happened.
-        oldest = min(oldest, last_contact or created)
-    rows = [
-        {
-            "dedupe_key": key,
-            "kind": Kind.NUDGE.value,
-            "recipient_id": candidates[key]["recipient_id"],
-            "payload": {"organization": candidates[key]["org"], "since": key.rsplit(":", 1)[-1]},
-        }
-        for key in new_keys(candidates, Kind.NUDGE, oldest)
-    ]
+    quiet = quiet_by_owner(now, [candidates[key][0].id for key in wanted])
+    rows = []
+    for key in wanted:
+        user, day = candidates[key]
+        found = quiet.get(user.id)
+        rows.append(
+            {
+                "dedupe_key": key,
+                "kind": Kind.NUDGE.value,
+                "recipient_id": user.id,
+                "payload": {"date": day.isoformat(), **(found or {})},
+                "status": (Delivery.PENDING if found else Delivery.SKIPPED).value,
+            }
+        )
     return enqueue(rows, now)
 
 

@@ -17,6 +17,15 @@ def names_in(html):
     return re.findall(r'<td><a href="/organizations/\d+">([^<]+)</a>', html)
 
 
+def added_in_may(app):
+    """Every organization added on 2026-05-01: past its cadence when never contacted."""
+    from sqlalchemy import update
+
+    with app.app_context():
+        db.session.execute(update(Org).values(created_at=datetime(2026, 5, 1, tzinfo=UTC)))
+        db.session.commit()
+
+
 @pytest.fixture
 def catalogue(app, login, make_user, records, sectors, at):
     """Four organizations on both sides of the bridge, the clock standing on 2026-11-20."""
@@ -51,6 +60,7 @@ def catalogue(app, login, make_user, records, sectors, at):
             sector_ids=[sectors["agri-food"]],
         ),
     }
+    added_in_may(app)  # never contacted and added long ago: quiet
     # Tecnalia: met 10 days ago (not quiet); Bilbao: met 40 days ago with a 30-day cadence.
     records.meeting(viewer, [ids["tecnalia"]], starts_at=datetime(2026, 11, 10, tzinfo=UTC))
     records.meeting(viewer, [ids["ayto"]], starts_at=datetime(2026, 10, 11, tzinfo=UTC))

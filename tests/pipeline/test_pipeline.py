@@ -123,7 +123,7 @@ def test_quiet_relationships_are_sorted_by_how_far_past_their_cadence(
     for org, days in ((late, 30), (later, 100), (fine, -5), (gone, 300)):
         change(Organization, org, last_contact_at=NOW - timedelta(days=60 + days), cadence_days=60,
                contact_due_at=NOW - timedelta(days=days))  # fmt: skip
-    change(Organization, never, created_at=NOW - timedelta(days=50))
+    change(Organization, never, created_at=NOW - timedelta(days=110))  # 60-day cadence
     change(Organization, gone, deleted_at=NOW)
 
     html = client.get("/pipeline/").get_data(as_text=True)
@@ -223,6 +223,8 @@ def test_region_sector_owner_and_period_filter_every_section(
     ane, mikel = make_user(name="Ane Arana"), make_user(name="Mikel Goikoetxea")
     robots = records.org(ane, name="Robots", sector_ids=[robotics])
     food = records.org(mikel, name="Food", region="mie", country="JP")
+    for org in (robots, food):  # added long ago, never contacted: quiet
+        change(Organization, org, created_at=NOW - timedelta(days=200))
     records.action(ane, organization_id=robots, due_date=date(2026, 11, 1))
     records.action(mikel, organization_id=food, due_date=date(2026, 11, 1))
     records.action(mikel, due_date=date(2026, 11, 1))  # about no organization

@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -10,6 +10,7 @@ from sqlalchemy import select
 from crm.accounts.models import Role
 from crm.audit.models import AuditEvent
 from crm.extensions import db
+from crm.organizations.models import Organization
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 
@@ -29,9 +30,12 @@ def manager(login, at):
     return login(Role.MANAGER, name="Maite Manager")
 
 
-def test_quiet_export_neutralises_formulas_and_keeps_japanese(client, manager, records):
-    records.org(manager, name='=HYPERLINK("http://evil.test","x")')
-    records.org(manager, name="Mie Kogyo", native_name="三重工業", region="mie", country="JP")
+def test_quiet_export_neutralises_formulas_and_keeps_japanese(client, manager, records, change):
+    for org in (
+        records.org(manager, name='=HYPERLINK("http://evil.test","x")'),
+        records.org(manager, name="Mie Kogyo", native_name="三重工業", region="mie", country="JP"),
+    ):  # added long ago, never contacted: quiet
+        change(Organization, org, created_at=NOW - timedelta(days=200))
     rows = read_csv(client.get("/pipeline/export/quiet.csv"))
     assert rows[0][:3] == ["Organization", "Region", "Owner"]
     names = {row[0] for row in rows[1:]}

@@ -149,9 +149,11 @@ def test_a_deactivated_user_gets_nothing(app, people):
     assert [r.recipient_id for r in digests(app)] == [madrid.id]
 
 
-def test_the_digest_lists_overdue_meetings_and_quiet_relationships(app, make_user, records):
+def test_the_digest_lists_overdue_meetings_and_quiet_relationships(app, make_user, records, at):
     user = make_user(timezone="Europe/Madrid")
-    org = records.org(user, name="Mie University")  # never contacted: quiet
+    at("2026-08-01T10:00:00+00:00")
+    org = records.org(user, name="Mie University")  # never contacted, added 117 days ago: quiet
+    at(None)
     overdue = records.action(user, due_date=date(2026, 11, 20))
     later = records.action(user, due_date=date(2026, 12, 20))
     meeting = records.meeting(
@@ -161,19 +163,74 @@ def test_the_digest_lists_overdue_meetings_and_quiet_relationships(app, make_use
     (row,) = digests(app)
     assert row.payload["actions"] == [overdue] and later not in row.payload["actions"]
     assert row.payload["meetings"] == [meeting]
-    assert org in row.payload["quiet"]
+    assert row.payload["quiet"] == [org] and row.payload["quiet_total"] == 1
 
 
-def test_a_nudge_once_per_last_contact(app, make_user, records, at):
+NOW = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
+
+
+def quiet_ids(app, now=NOW):
+    from crm.organizations.models import Organization
+    from crm.reminders.planning import quiet_clauses
+
+    with app.app_context():
+        return set(db.session.scalars(select(Organization.id).where(*quiet_clauses(now))))
+
+
+def test_quiet_only_once_the_cadence_has_passed_since_it_was_added(app, make_user, records, at):
+    user = make_user()
+    at("2026-11-25T10:00:00+00:00")
+    new = records.org(user, name="Added yesterday", cadence_days=90)
+    at("2026-08-01T10:00:00+00:00")
+    old = records.org(user, name="Added in August", cadence_days=90)
+    at(None)
+    assert quiet_ids(app) == {old}
+    with app.app_context():
+        from crm.organizations.models import Organization
+
+        assert db.session.get(Organization, old).is_quiet(NOW)
+        assert not db.session.get(Organization, new).is_quiet(NOW)
+
+
+def test_a_planned_meeting_or_an_open_action_not_overdue_keeps_it_from_quiet(
+    app, make_user, records, at
+):
+    user = make_user()
+    at("2026-08-01T10:00:00+00:00")
+    planned, waiting, late, quiet = (
+        records.org(user, name=n, cadence_days=30) for n in ("Planned", "Waiting", "Late", "Quiet")
+    )
+    at(None)
+    records.meeting(user, [planned], starts_at=datetime(2026, 12, 3, 9, tzinfo=UTC))
+    records.action(user, organization_id=waiting, due_date=date(2026, 12, 1))
+    records.action(user, organization_id=late, due_date=date(2026, 11, 20))  # overdue
+    assert quiet_ids(app) == {late, quiet}
+
+
+def test_the_digest_lists_quiet_relationships_up_to_the_cap(app, make_user, records, at):
     user = make_user(timezone="Europe/Madrid")
-    org = records.org(user, cadence_days=30)
-    records.meeting(user, [org], starts_at=datetime(2026, 9, 1, 9, tzinfo=UTC))
+    at("2026-08-01T10:00:00+00:00")
+    orgs = [records.org(user, name=f"Org {n}") for n in range(12)]
+    at(None)
+    app.config["DIGEST_QUIET_CAP"] = 5
     pass_at(app, "2026-11-26T08:00:00+00:00")
+    (row,) = digests(app)
+    assert row.payload["quiet"] == orgs[:5] and row.payload["quiet_total"] == 12
+
+
+def test_a_nudge_only_with_the_digest_off_once_a_day_for_all(app, make_user, records, at):
+    user = make_user(timezone="Europe/Madrid", digest_enabled=False)
+    other = make_user(timezone="Europe/Madrid")  # the digest on: no nudge for them
+    at("2026-08-01T10:00:00+00:00")
+    orgs = [records.org(user, name=f"Org {n}", cadence_days=30) for n in range(3)]
+    records.org(other, name="Theirs", cadence_days=30)
+    at(None)
+    pass_at(app, "2026-11-26T08:00:00+00:00")
+    pass_at(app, "2026-11-26T09:00:00+00:00")
+    (nudge,) = digests(app, Kind.NUDGE)
+    assert nudge.recipient_id == user.id and nudge.payload["quiet"] == orgs
+    assert nudge.dedupe_key == f"nudge:{user.id}:2026-11-26"
     pass_at(app, "2026-11-27T08:00:00+00:00")
-    assert len(digests(app, Kind.NUDGE)) == 1
-    at("2026-11-27T10:00:00+00:00")
-    records.meeting(user, [org], starts_at=datetime(2026, 11, 27, 9, tzinfo=UTC))
-    pass_at(app, "2027-01-11T08:00:00+00:00")  # quiet again (Monday), after a new contact
     assert len(digests(app, Kind.NUDGE)) == 2
 
 
@@ -228,3 +285,31 @@ def test_sch5_through_the_database_a_madrid_night_gives_one_digest(
         now += timedelta(minutes=15)
     dates = [r.payload["date"] for r in digests(app)]
     assert dates.count(day) == 1
+
+
+def test_the_planner_runs_the_same_number_of_queries_for_more_people_and_records(
+    app, make_user, records, at, count_queries
+):
+    """Digests, nudges (digest off) and quiet lists for everyone in a fixed number of queries."""
+
+    def add(n, day):
+        at("2026-08-01T10:00:00+00:00")
+        for k in range(n):
+            person = make_user(timezone=("Europe/Madrid", "Asia/Tokyo")[k % 2])
+            quiet = make_user(digest_enabled=False)
+            for owner in (person, quiet):
+                for m in range(3):
+                    org = records.org(owner, name=f"Org {day} {k} {m}", cadence_days=30)
+                records.action(owner, organization_id=org, due_date=date(2026, 11, 20))
+            records.meeting(person, [org], starts_at=datetime(2026, day, 1, 9, tzinfo=UTC))
+        at(None)
+
+    def queries(instant):
+        with count_queries() as counted:
+            pass_at(app, instant)
+        return len(counted)
+
+    add(2, 9)
+    few = queries("2026-11-26T08:00:00+00:00")
+    add(6, 10)
+    assert queries("2026-11-27T08:00:00+00:00") == few

@@ -112,3 +112,22 @@ def test_event_reminders_reach_the_organizer_and_the_owners_of_participants(
     at_pass(app, "2026-12-03T09:00:00+00:00")
     assert sorted(r.recipient_id for r in rows(app, Kind.EVENT)) == sorted([organizer.id, poc.id])
     assert {r.status for r in rows(app, Kind.EVENT)} <= {Delivery.PENDING, Delivery.SENT}
+
+
+def test_the_visit_reminder_gives_the_itinerary_in_local_times_and_the_travellers(
+    make_app, smtp, visit, records
+):
+    from tests.visits.factories import make_stop
+
+    visit_id, tsu, bilbao = visit
+    mail_app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port, MAIL_TIMEOUT=3)
+    host = records.org(bilbao, name="Mie Prefecture", region="mie", country="JP")
+    start = datetime(2026, 12, 10, 1, 0, tzinfo=UTC)  # 10:00 in Tsu
+    make_stop(mail_app, bilbao, host, visit_id=visit_id, starts_at=start, purpose="Courtesy call")
+    at_pass(mail_app, "2026-12-03T07:30:00+00:00")  # 08:30 in Bilbao, 7 days before
+    (message,) = [m for to, m in smtp.messages if to == ["ane@zubia.example"]]
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    for part in (text, html):
+        assert "Thu, Dec 10 10:00\u202fAM Tokyo: Courtesy call, Mie Prefecture (Tsu)" in part
+        assert f"Travellers: {tsu.name}, {bilbao.name}" in part  # by name
