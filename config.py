@@ -58,6 +58,8 @@ class Config:
         self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
         self.MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Zubia <zubia@localhost>")
         self.MAIL_TIMEOUT = env_int("MAIL_TIMEOUT", 20)
+        # The domain after the "@" of Message-IDs; unset: BASE_URL's host (crm/reminders/headers).
+        self.MAIL_MESSAGE_ID_DOMAIN = os.environ.get("MAIL_MESSAGE_ID_DOMAIN", "")
         # The scheduler's pass: how often, how many messages at most, and the claim lease.
         self.REMINDER_TICK_SECONDS = env_int("REMINDER_TICK_SECONDS", 60)
         self.MAIL_MAX_PER_PASS = env_int("MAIL_MAX_PER_PASS", 100)

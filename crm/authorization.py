@@ -70,6 +70,7 @@ MATRIX = {
     "reminders.notifications": EVERYONE,
     "reminders.delivery": ADMINS,
     "reminders.retry": ADMINS,
+    "reminders.unsubscribe": PUBLIC,  # the signed link is the credential (RFC 8058 one-click)
     "matching.board": EVERYONE,
     "matching.proposals": EVERYONE,
     "matching.accept": EVERYONE,

@@ -57,6 +57,8 @@ class User(db.Model):
     digest_minute: Mapped[int] = mapped_column(default=8 * 60)
     digest_days: Mapped[str] = mapped_column(String(13), default="1,2,3,4,5")
     nudges_enabled: Mapped[bool] = mapped_column(default=True)
+    # The other kinds of reminder this user asked not to be emailed, as "visit,event".
+    email_off: Mapped[str] = mapped_column(String(200), default="")
     # SHA-256 of the secret in the user's calendar feed address (crm/calendar): a leaked
     # database does not give away anyone's feed. None: the feed is off.
     calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)

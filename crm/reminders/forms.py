@@ -6,6 +6,7 @@ from wtforms import BooleanField, SelectField
 from wtforms.fields.choices import SelectChoice
 
 from crm.forms import MultiCheckboxField
+from crm.reminders.unsubscribe import OPTIONAL
 
 TIMES = [
     SelectChoice(minute, f"{minute // 60:02d}:{minute % 60:02d}")
@@ -18,12 +19,14 @@ class PreferencesForm(FlaskForm):
     digest_minute = SelectField(_l("At (your local time)"), coerce=int, choices=TIMES)
     digest_days = MultiCheckboxField(_l("On these days"), coerce=int)
     nudges_enabled = BooleanField(_l("Tell me when one of my relationships goes quiet"))
+    emailed_kinds = MultiCheckboxField(_l("Also email me"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         names = get_day_names("wide", locale=get_locale())
         # Babel numbers days from Monday = 0; we store ISO weekdays (Monday = 1).
         self.digest_days.choices = [SelectChoice(day + 1, names[day]) for day in range(7)]
+        self.emailed_kinds.choices = [SelectChoice(kind.value, kind.label) for kind in OPTIONAL]
 
     def values(self):
         return {
@@ -31,4 +34,7 @@ class PreferencesForm(FlaskForm):
             "digest_minute": self.digest_minute.data,
             "digest_days": ",".join(str(day) for day in sorted(self.digest_days.data or [])),
             "nudges_enabled": self.nudges_enabled.data,
+            "email_off": ",".join(
+                kind.value for kind in OPTIONAL if kind.value not in (self.emailed_kinds.data or [])
+            ),
         }

@@ -5,14 +5,12 @@ are then, so a reminder never reports an action that was closed or a record in t
 ``None`` means the reminder no longer applies (MAIL-9).
 """
 
-import re
 from datetime import date, timedelta
 from email.message import EmailMessage
-from email.utils import formataddr
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -25,15 +23,9 @@ from crm.extensions import db
 from crm.matching.models import STUCK_DAYS, Match, Stage
 from crm.meetings.models import Meeting
 from crm.organizations.models import Organization
+from crm.reminders.headers import add_headers
 from crm.reminders.models import Kind
 from crm.urls import external_url
-
-_LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
-
-
-def header_text(value):
-    """Header-safe text: a name with a line break cannot add a header (MAIL-5)."""
-    return _LINE_BREAKS.sub(" ", str(value)).strip()
 
 
 def _live(model, ids, *options):
@@ -209,11 +201,6 @@ def build(row, now=None):
         text = render_template(f"emails/{row.kind.value}.txt", **context, **helpers)
         html = render_template(f"emails/{row.kind.value}.html", **context, **helpers)
     message = EmailMessage()
-    message["Subject"] = header_text(subject)
-    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
-    message["To"] = formataddr((header_text(user.name), user.email))
-    message["Message-ID"] = row.message_id
-    message["Auto-Submitted"] = "auto-generated"
     message.set_content(text)
     message.add_alternative(html, subtype="html")
-    return message
+    return add_headers(message, row, user, subject=subject, now=now)
