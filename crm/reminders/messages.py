@@ -167,6 +167,14 @@ def event_context(row, user, now):
     return subject, {"event": event}
 
 
+def sign_in_alert_context(row, user, now):
+    """A burst of wrong passwords throttled the account (crm/accounts/throttle.py)."""
+    from datetime import datetime
+
+    context = {**row.payload, "at": datetime.fromisoformat(row.payload["at"])}
+    return _("Someone tried to sign in to your Zubia account"), context
+
+
 CONTEXTS = {
     Kind.DIGEST: digest_context,
     Kind.ASSIGNMENT: assignment_context,
@@ -174,6 +182,7 @@ CONTEXTS = {
     Kind.MANAGER_SUMMARY: summary_context,
     Kind.VISIT: visit_context,
     Kind.EVENT: event_context,
+    Kind.SIGN_IN_ALERT: sign_in_alert_context,
 }
 
 

@@ -16,6 +16,7 @@ class Kind(LabelledEnum):
     MANAGER_SUMMARY = "manager_summary"
     VISIT = "visit"
     EVENT = "event"
+    SIGN_IN_ALERT = "sign_in_alert"  # a burst of wrong passwords throttled the account
 
     @classmethod
     def labels(cls):
@@ -26,6 +27,7 @@ class Kind(LabelledEnum):
             cls.ASSIGNMENT: _l("New action for you"),
             cls.NUDGE: _l("A relationship went quiet"),
             cls.MANAGER_SUMMARY: _l("Weekly pipeline summary"),
+            cls.SIGN_IN_ALERT: _l("Sign-in attempts on your account"),
         }
 
 
