@@ -34,6 +34,7 @@ MATRIX = {
     "main.index": EVERYONE,
     "accounts.profile": EVERYONE,
     "accounts.change_password": EVERYONE,
+    "accounts.sign_out_everywhere": EVERYONE,
     "admin.users": ADMINS,
     "admin.create_user": ADMINS,
     "admin.edit_user": ADMINS,

@@ -47,6 +47,7 @@ VALID = {
     "accounts.logout": button(),
     "accounts.profile": form(name="Ane Etxeberria"),
     "accounts.set_language": button(language="ja"),
+    "accounts.sign_out_everywhere": button(),
     "actions.create": form(title="Send the brochure"),
     "actions.delete": button(),
     "actions.edit": form(title="Send the brochure again"),

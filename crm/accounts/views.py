@@ -76,6 +76,7 @@ def signed_in(user, next_url):
     session.clear()  # a fresh session: nothing carried over from before sign-in
     login_user(user)
     start_session()
+    services.open_session(user, request.user_agent.string)
     record("login", "user", user.id, actor=user)
     db.session.commit()
     log_event("login_success", user_id=user.id)
@@ -84,14 +85,28 @@ def signed_in(user, next_url):
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    """Sign out of this browser only; the user's other sessions go on."""
     if current_user.is_authenticated:
-        current_user.end_sessions()
+        services.close_session()
         record("logout", "user", current_user.id, actor=current_user)
         db.session.commit()
         log_event("logout", user_id=current_user.id)
     logout_user()
     session.clear()
     flash(_("You have signed out."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/account/sign-out-everywhere", methods=["POST"])
+def sign_out_everywhere():
+    """End every session of the user, this one included (a lost phone, a shared computer)."""
+    current_user.end_sessions()
+    record("logout_everywhere", "user", current_user.id, actor=current_user)
+    db.session.commit()
+    log_event("logout_everywhere", user_id=current_user.id)
+    logout_user()
+    session.clear()
+    flash(_("You have signed out everywhere."), "info")
     return redirect(url_for("accounts.login"))
 
 
@@ -118,6 +133,8 @@ def change_password():
             # Every other session is now dead; keep this one alive under the new token.
             login_user(current_user._get_current_object())
             start_session()
+            services.open_session(current_user, request.user_agent.string)
+            db.session.commit()
             flash(_("Your password is changed. Other sessions have been signed out."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/password.html", form=form)
