@@ -50,6 +50,9 @@ class Config:
         self.SQLITE_BUSY_TIMEOUT = env_int("SQLITE_BUSY_TIMEOUT", 5000)
 
         self.BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+        # Production refuses an http:// BASE_URL (links in emails, Secure cookies) unless this
+        # is set, for a deployment that really has no TLS in front of it.
+        self.ALLOW_HTTP_BASE_URL = env_bool("ALLOW_HTTP_BASE_URL")
         self.MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
         self.MAIL_PORT = env_int("MAIL_PORT", 25)
         self.MAIL_USE_TLS = env_bool("MAIL_USE_TLS")
@@ -58,6 +61,8 @@ class Config:
         self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
         self.MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Zubia <zubia@localhost>")
         self.MAIL_TIMEOUT = env_int("MAIL_TIMEOUT", 20)
+        # The domain after the "@" of Message-IDs; unset: BASE_URL's host (crm/reminders/headers).
+        self.MAIL_MESSAGE_ID_DOMAIN = os.environ.get("MAIL_MESSAGE_ID_DOMAIN", "")
         # The scheduler's pass: how often, how many messages at most, and the claim lease.
         self.REMINDER_TICK_SECONDS = env_int("REMINDER_TICK_SECONDS", 60)
         self.MAIL_MAX_PER_PASS = env_int("MAIL_MAX_PER_PASS", 100)

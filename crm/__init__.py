@@ -86,12 +86,19 @@ def load_settings(app, config):
 
 
 def check_production(app):
-    """Refuse to serve production with a guessable key or the debugger on (SEC-13)."""
+    """Refuse to serve production with a guessable key, the debugger on or plain-http links
+    (SEC-13)."""
     key = app.config.get("SECRET_KEY") or ""
     if key == DEV_SECRET_KEY or len(key) < 32:
         raise SystemExit("Zubia: set SECRET_KEY to a random value of 32+ characters in production.")
     if app.debug:
         raise SystemExit("Zubia: debug mode must be off in production (unset FLASK_DEBUG).")
+    base_url = app.config["BASE_URL"]
+    if not base_url.lower().startswith("https://") and not app.config["ALLOW_HTTP_BASE_URL"]:
+        raise SystemExit(
+            f"Zubia: BASE_URL must start with https:// in production (it is {base_url!r}); "
+            "set ALLOW_HTTP_BASE_URL=1 only if this deployment really serves plain http."
+        )
 
 
 def register_extensions(app):

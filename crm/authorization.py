@@ -42,6 +42,7 @@ MATRIX = {
     "main.index": EVERYONE,
     "accounts.profile": EVERYONE,
     "accounts.change_password": EVERYONE,
+    "accounts.sign_out_everywhere": EVERYONE,
     "admin.users": ADMINS,
     "admin.create_user": ADMINS,
     "admin.edit_user": ADMINS,
@@ -84,6 +85,7 @@ MATRIX = {
     "notifications.read_all": EVERYONE,
     "reminders.delivery": ADMINS,
     "reminders.retry": ADMINS,
+    "reminders.unsubscribe": PUBLIC,  # the signed link is the credential (RFC 8058 one-click)
     "matching.board": EVERYONE,
     "matching.proposals": EVERYONE,
     "matching.accept": EVERYONE,

@@ -317,6 +317,7 @@ class SmtpSink:
 
     def __init__(self):
         self.messages = []
+        self.raw = []  # the bytes of each message as received, for strict parsing
         self.reply = None
         self.delay = 0
 
@@ -330,6 +331,7 @@ class SmtpSink:
             return self.reply
         message = message_from_bytes(envelope.content, policy=policy.default)
         self.messages.append((envelope.rcpt_tos, message))
+        self.raw.append(envelope.original_content or envelope.content)
         return "250 OK"
 
 

@@ -91,6 +91,7 @@ def build(records, make_user, app):
             "other_contact_id": lambda: records.contact(owner, org, given_name="Miren"),
             "attachment_id": lambda: make_attachment(app, owner, org),
             "token": lambda: feed_token(app, owner),
+            "unsubscribe_token": lambda: unsubscribe_token(owner),
             "listing": lambda: "quiet",
             "ticket": lambda: one_click_ticket(owner, org),
         }
@@ -173,6 +174,13 @@ def build(records, make_user, app):
             db.session.add(row)
             db.session.commit()
             return row.id
+
+    def unsubscribe_token(owner):
+        from crm.reminders.models import Kind
+        from crm.reminders.unsubscribe import token
+
+        with app.app_context():
+            return token(owner, Kind.VISIT)
 
     def trashed_org(owner):
         org = records.org(owner, name="Trashed")

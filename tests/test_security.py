@@ -15,12 +15,23 @@ from tests.conftest import PASSWORD
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# The one route a mail client posts to without a session or token (RFC 8058): its signed
+# address is the credential (tests/reminders/test_headers.py).
+CSRF_EXEMPT = {"reminders.unsubscribe"}
+
+
 def write_rules(app):
     return [
         rule
         for rule in app.url_map.iter_rules()
-        if rule.methods & {"POST", "PUT", "PATCH", "DELETE"}
+        if rule.methods & {"POST", "PUT", "PATCH", "DELETE"} and rule.endpoint not in CSRF_EXEMPT
     ]
+
+
+def test_only_the_one_click_unsubscribe_is_exempt_from_csrf(app):
+    from crm.extensions import csrf
+
+    assert csrf._exempt_views == {"crm.reminders.views.unsubscribe"}
 
 
 def example_url(rule, user_id):
@@ -209,10 +220,18 @@ def test_sec12_external_links_use_base_url_not_the_request_host(make_app):
         ({}, "SECRET_KEY"),
         ({"SECRET_KEY": "short"}, "SECRET_KEY"),
         ({"SECRET_KEY": "k" * 40, "FLASK_DEBUG": "1"}, "debug"),
+        ({"SECRET_KEY": "k" * 40, "BASE_URL": "http://zubia.example.org"}, "ALLOW_HTTP_BASE_URL"),
+        ({"SECRET_KEY": "k" * 40}, "https://"),  # the default BASE_URL is http://127.0.0.1
+        (
+            {"SECRET_KEY": "k" * 40, "BASE_URL": "http://z.example", "ALLOW_HTTP_BASE_URL": "0"},
+            "BASE_URL",
+        ),
     ],
 )
 def test_sec13_production_refuses_unsafe_settings(monkeypatch, tmp_path, env, message):
     monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("BASE_URL", raising=False)
+    monkeypatch.delenv("ALLOW_HTTP_BASE_URL", raising=False)
     monkeypatch.setenv("ZUBIA_INSTANCE_PATH", str(tmp_path))
     for key, value in env.items():
         monkeypatch.setenv(key, value)
@@ -225,10 +244,20 @@ def test_sec13_production_refuses_unsafe_settings(monkeypatch, tmp_path, env, me
 def test_sec13_production_starts_with_sound_settings(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "k" * 40)
     monkeypatch.setenv("ZUBIA_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("BASE_URL", "https://zubia.example.org")
     monkeypatch.delenv("FLASK_DEBUG", raising=False)
     app = create_app("production")
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["HSTS_SECONDS"] >= 31536000
+
+
+def test_production_may_serve_plain_http_when_told_so(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "k" * 40)
+    monkeypatch.setenv("ZUBIA_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("BASE_URL", "http://zubia.lan")
+    monkeypatch.setenv("ALLOW_HTTP_BASE_URL", "1")
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    assert create_app("production").config["BASE_URL"] == "http://zubia.lan"
 
 
 def test_uploads_larger_than_the_limit_get_413(make_app):

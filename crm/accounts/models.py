@@ -3,7 +3,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String
+from sqlalchemy import ForeignKey, String, delete
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.clock import now_utc
@@ -61,6 +61,8 @@ class User(db.Model):
     notification_emails: Mapped[str] = mapped_column(
         String(100), default="assigned,mentioned", server_default="assigned,mentioned"
     )
+    # The other kinds of reminder this user asked not to be emailed, as "visit,event".
+    email_off: Mapped[str] = mapped_column(String(200), default="")
     # SHA-256 of the secret in the user's calendar feed address (crm/calendar): a leaked
     # database does not give away anyone's feed. None: the feed is off.
     calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
@@ -80,8 +82,10 @@ class User(db.Model):
         return self.session_token
 
     def end_sessions(self):
-        """Sign this user out everywhere: every cookie holding the old token stops working."""
+        """Sign this user out everywhere: every cookie holding the old token stops working,
+        and every sign-in's row is gone."""
         self.session_token = new_session_token()
+        db.session.execute(delete(UserSession).where(UserSession.user_id == self.id))
 
     @property
     def digest_weekdays(self):
@@ -98,3 +102,17 @@ class User(db.Model):
     @property
     def is_manager(self):
         return self.role in (Role.MANAGER, Role.ADMIN)
+
+
+class UserSession(db.Model):
+    """One sign-in on one browser. Its id is kept in the Flask session, next to Flask-Login's
+    id (the user's session token): signing out deletes this row and ends this session only;
+    rotating the token (``User.end_sessions``) ends them all."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True, default=new_session_token)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    last_seen_at: Mapped[datetime] = mapped_column(default=now_utc)
+    user_agent: Mapped[str] = mapped_column(String(200), default="")

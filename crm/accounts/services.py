@@ -1,8 +1,11 @@
 """Account operations shared by the views and the CLI. They flush; the caller commits."""
 
-from sqlalchemy import func, select
+from datetime import timedelta
 
-from crm.accounts.models import Role, User, default_timezone
+from flask import current_app, session
+from sqlalchemy import delete, func, select, update
+
+from crm.accounts.models import Role, User, UserSession, default_timezone
 from crm.accounts.passwords import (
     MAX_LENGTH,
     dummy_verify,
@@ -30,9 +33,54 @@ def find_user(email):
     return db.session.scalar(select(User).where(User.email == normalize_email(email)))
 
 
+SESSION_KEY = "sid"  # the id of this sign-in's UserSession row, in the Flask session
+SEEN_EVERY = timedelta(minutes=5)  # how stale ``last_seen_at`` may get: not a write a request
+
+
 def load_user(session_token):
-    """Flask-Login's loader: the active user whose current session token this is."""
-    return db.session.scalar(select(User).filter_by(session_token=session_token, active=True))
+    """Flask-Login's loader: the active user whose current session token this is, while this
+    sign-in's row exists."""
+    found = db.session.execute(
+        select(User, UserSession.last_seen_at)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(
+            User.session_token == session_token,
+            User.active,
+            UserSession.id == str(session.get(SESSION_KEY, "")),
+        )
+    ).first()
+    if found is None:
+        return None
+    user, seen = found
+    now = now_utc()
+    if now - seen > SEEN_EVERY:
+        this = UserSession.id == session[SESSION_KEY]
+        db.session.execute(update(UserSession).where(this).values(last_seen_at=now))
+        db.session.commit()  # the loader runs before the view: nothing else is pending
+    return user
+
+
+def open_session(user, user_agent):
+    """A new sign-in's row; the caller keeps its id in the Flask session and commits.
+
+    Rows of the user's sessions past their absolute lifetime go: no cookie can use them.
+    """
+    oldest = now_utc() - current_app.config["SESSION_ABSOLUTE_TIMEOUT"]
+    db.session.execute(
+        delete(UserSession).where(UserSession.user_id == user.id, UserSession.created_at < oldest)
+    )
+    row = UserSession(user_id=user.id, user_agent=(user_agent or "")[:200])
+    db.session.add(row)
+    db.session.flush()
+    session[SESSION_KEY] = row.id
+    return row
+
+
+def close_session():
+    """End this sign-in only: its row goes, the user's other sessions stay."""
+    sid = session.get(SESSION_KEY)
+    if sid:
+        db.session.execute(delete(UserSession).where(UserSession.id == str(sid)))
 
 
 def authenticate(email, password):

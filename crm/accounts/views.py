@@ -1,5 +1,6 @@
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -11,7 +12,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from crm.accounts import services
+from crm.accounts import devices, services, throttle
 from crm.accounts.forms import ChangePasswordForm, LoginForm, ProfileForm
 from crm.accounts.passwords import verify_password
 from crm.audit.services import record
@@ -22,16 +23,8 @@ from crm.security import log_event, safe_next, start_session
 bp = Blueprint("accounts", __name__)
 
 
-def _account_key():
-    return "account:" + services.normalize_email(request.form.get("email", ""))[:254]
-
-
 def _failed(response):
     return request.method == "POST" and response.status_code != 302
-
-
-def _account_limit():
-    return current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]
 
 
 def _address_limit():
@@ -39,38 +32,81 @@ def _address_limit():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_account_limit, key_func=_account_key, methods=["POST"], deduct_when=_failed)
 @limiter.limit(_address_limit, methods=["POST"], deduct_when=_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        email = form.email.data
+        if throttle.tripped(email):
+            return throttled(email, form.password.data)
+        user = services.authenticate(email, form.password.data)
         if user is not None:
-            session.clear()  # a fresh session: nothing carried over from before sign-in
-            login_user(user)
-            start_session()
-            record("login", "user", user.id, actor=user)
-            db.session.commit()
-            log_event("login_success", user_id=user.id)
-            return redirect(safe_next(form.next.data))
-        log_event("login_failure", email=form.email.data[:254])
+            return signed_in(user, form.next.data)
+        throttle.count_failure(email)
+        log_event("login_failure", email=email[:254])
+        if throttle.tripped(email):  # this failure tripped it: tell the owner
+            alert_owner(email)
         # The same words whether the account exists or not: no user enumeration.
         flash(_("Wrong email or password."), "danger")
     return render_template("accounts/login.html", form=form)
 
 
+def throttled(email, password):
+    """The account is throttled: only the right password from a known device gets in."""
+    owner = services.find_user(email) if len(email) <= 254 else None
+    if devices.known_for(owner):
+        user = services.authenticate(email, password)
+        if user is not None:
+            log_event("login_known_device", user_id=user.id)
+            return signed_in(user, request.form.get("next"))
+    log_event("login_throttled", email=email[:254])
+    abort(429)
+
+
+def alert_owner(email):
+    owner = services.find_user(email) if len(email) <= 254 else None
+    if owner is not None and owner.active:
+        throttle.alert_owner(owner, email)
+        db.session.commit()
+
+
+def signed_in(user, next_url):
+    session.clear()  # a fresh session: nothing carried over from before sign-in
+    login_user(user)
+    start_session()
+    services.open_session(user, request.user_agent.string)
+    record("login", "user", user.id, actor=user)
+    db.session.commit()
+    log_event("login_success", user_id=user.id)
+    return devices.remember(redirect(safe_next(next_url)), user)
+
+
 @bp.route("/logout", methods=["POST"])
 def logout():
+    """Sign out of this browser only; the user's other sessions go on."""
     if current_user.is_authenticated:
-        current_user.end_sessions()
+        services.close_session()
         record("logout", "user", current_user.id, actor=current_user)
         db.session.commit()
         log_event("logout", user_id=current_user.id)
     logout_user()
     session.clear()
     flash(_("You have signed out."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/account/sign-out-everywhere", methods=["POST"])
+def sign_out_everywhere():
+    """End every session of the user, this one included (a lost phone, a shared computer)."""
+    current_user.end_sessions()
+    record("logout_everywhere", "user", current_user.id, actor=current_user)
+    db.session.commit()
+    log_event("logout_everywhere", user_id=current_user.id)
+    logout_user()
+    session.clear()
+    flash(_("You have signed out everywhere."), "info")
     return redirect(url_for("accounts.login"))
 
 
@@ -97,6 +133,8 @@ def change_password():
             # Every other session is now dead; keep this one alive under the new token.
             login_user(current_user._get_current_object())
             start_session()
+            services.open_session(current_user, request.user_agent.string)
+            db.session.commit()
             flash(_("Your password is changed. Other sessions have been signed out."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/password.html", form=form)

@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 
 from crm.forms import CommaListField, MultiCheckboxField
 from crm.notifications.models import NotificationKind
+from crm.reminders.unsubscribe import OPTIONAL
 
 TIMES = [
     SelectChoice(minute, f"{minute // 60:02d}:{minute % 60:02d}")
@@ -23,12 +24,14 @@ class PreferencesForm(FlaskForm):
         _l("Email me these notifications too"),
         choices=[SelectChoice(kind.value, kind.label) for kind in NotificationKind],
     )
+    emailed_kinds = MultiCheckboxField(_l("Also email me"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         names = get_day_names("wide", locale=get_locale())
         # Babel numbers days from Monday = 0; we store ISO weekdays (Monday = 1).
         self.digest_days.choices = [SelectChoice(day + 1, names[day]) for day in range(7)]
+        self.emailed_kinds.choices = [SelectChoice(kind.value, kind.label) for kind in OPTIONAL]
 
     def values(self):
         emailed = set(self.notification_emails.data or [])
@@ -39,5 +42,8 @@ class PreferencesForm(FlaskForm):
             "nudges_enabled": self.nudges_enabled.data,
             "notification_emails": ",".join(
                 kind.value for kind in NotificationKind if kind.value in emailed
+            ),
+            "email_off": ",".join(
+                kind.value for kind in OPTIONAL if kind.value not in (self.emailed_kinds.data or [])
             ),
         }

@@ -44,11 +44,14 @@ def run_pass(now=None, worker=None):
 
 
 def health(now=None):
-    """The last pass and whether it is older than twice the interval (SCH-8)."""
+    """The last pass and whether it is stale: older than twice the interval (SCH-8), or ahead
+    of ``now`` by more than the interval — a `reminders run --now` into the future would
+    otherwise make a dead scheduler look alive until that instant."""
     now = now or now_utc()
     beat = db.session.get(SchedulerHeartbeat, HEARTBEAT)
     interval = timedelta(seconds=current_app.config["REMINDER_TICK_SECONDS"])
-    stale = beat is None or now - beat.last_pass_at > 2 * interval
+    age = now - beat.last_pass_at if beat is not None else None
+    stale = age is None or age > 2 * interval or -age > interval
     return {"last_pass_at": beat.last_pass_at if beat else None, "stale": stale, "beat": beat}
 
 

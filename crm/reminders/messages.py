@@ -5,14 +5,12 @@ are then, so a reminder never reports an action that was closed or a record in t
 ``None`` means the reminder no longer applies (MAIL-9).
 """
 
-import re
 from datetime import date, timedelta
 from email.message import EmailMessage
-from email.utils import formataddr
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_skeleton, format_time, get_timezone_location
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -27,16 +25,10 @@ from crm.matching.models import STUCK_DAYS, Match, Stage
 from crm.meetings.models import Meeting
 from crm.notifications.emails import notification_context
 from crm.organizations.models import Organization, Region
+from crm.reminders.headers import add_headers
 from crm.reminders.models import Kind
 from crm.reminders.planning import contact_due, quiet_clauses
 from crm.urls import external_url
-
-_LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
-
-
-def header_text(value):
-    """Header-safe text: a name with a line break cannot add a header (MAIL-5)."""
-    return _LINE_BREAKS.sub(" ", str(value)).strip()
 
 
 def _live(model, ids, *options):
@@ -240,6 +232,14 @@ def counterpart_times(meeting, user):
     return [local_time(meeting.starts_at, ZoneInfo(z), user.language, city=True) for z in zones]
 
 
+def sign_in_alert_context(row, user, now):
+    """A burst of wrong passwords throttled the account (crm/accounts/throttle.py)."""
+    from datetime import datetime
+
+    context = {**row.payload, "at": datetime.fromisoformat(row.payload["at"])}
+    return _("Someone tried to sign in to your Zubia account"), context
+
+
 CONTEXTS = {
     Kind.DIGEST: digest_context,
     Kind.ASSIGNMENT: assignment_context,
@@ -248,6 +248,7 @@ CONTEXTS = {
     Kind.VISIT: visit_context,
     Kind.EVENT: event_context,
     Kind.NOTIFICATION: notification_context,
+    Kind.SIGN_IN_ALERT: sign_in_alert_context,
 }
 
 
@@ -275,11 +276,6 @@ def build(row, now=None):
         text = render_template(f"emails/{row.kind.value}.txt", **context, **helpers)
         html = render_template(f"emails/{row.kind.value}.html", **context, **helpers)
     message = EmailMessage()
-    message["Subject"] = header_text(subject)
-    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
-    message["To"] = formataddr((header_text(user.name), user.email))
-    message["Message-ID"] = row.message_id
-    message["Auto-Submitted"] = "auto-generated"
     message.set_content(text)
     message.add_alternative(html, subtype="html")
-    return message
+    return add_headers(message, row, user, subject=subject, now=now)

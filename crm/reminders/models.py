@@ -17,6 +17,7 @@ class Kind(LabelledEnum):
     VISIT = "visit"
     EVENT = "event"
     NOTIFICATION = "notification"  # the email of a notification (crm.notifications)
+    SIGN_IN_ALERT = "sign_in_alert"  # a burst of wrong passwords throttled the account
 
     @classmethod
     def labels(cls):
@@ -28,6 +29,7 @@ class Kind(LabelledEnum):
             cls.NUDGE: _l("A relationship went quiet"),
             cls.MANAGER_SUMMARY: _l("Weekly pipeline summary"),
             cls.NOTIFICATION: _l("Notification"),
+            cls.SIGN_IN_ALERT: _l("Sign-in attempts on your account"),
         }
 
 

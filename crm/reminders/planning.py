@@ -7,7 +7,6 @@ once, not one per missed day, and DST nights neither skip nor double it. Each de
 outbox row under a unique key, inserted in the transaction that made it (SCH-2, SCH-4, SCH-5).
 """
 
-import hashlib
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,6 +21,7 @@ from crm.database import insert_for
 from crm.extensions import db
 from crm.meetings.models import Meeting, meeting_attendees, meeting_organizations
 from crm.organizations.models import Organization
+from crm.reminders.headers import message_id  # fixed when the row is written (MAIL-4)
 from crm.reminders.models import Delivery, Kind, OutboxMessage
 
 LOOKAHEAD_DAYS = 7
@@ -42,13 +42,6 @@ def due_digests(now, users):
         if user.digest_enabled and morning_reached(local, user.digest_minute, user.digest_weekdays):
             due.append((user, local.date()))
     return due
-
-
-def message_id(dedupe_key):
-    """The Message-ID, fixed when the row is written and reused on every retry (MAIL-4)."""
-    digest = hashlib.sha256(dedupe_key.encode()).hexdigest()[:32]
-    host = current_app.config["BASE_URL"].split("://", 1)[-1].split("/")[0].split(":")[0]
-    return f"<{digest}@{host or 'zubia.invalid'}>"
 
 
 def enqueue(rows, now):

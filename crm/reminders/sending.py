@@ -15,7 +15,7 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from crm.extensions import db
-from crm.reminders import messages
+from crm.reminders import messages, unsubscribe
 from crm.reminders.models import Delivery, OutboxMessage
 
 # Minutes to wait after each temporary failure; then every 3 hours, up to about 48 hours.
@@ -99,7 +99,7 @@ def send_due(now, worker, limit=None):
 
 
 def deliver(row, now):
-    message = messages.build(row, now)
+    message = messages.build(row, now) if unsubscribe.still_wanted(row) else None
     outcome = "sent"
     if message is None:
         row.status, outcome = Delivery.CANCELLED, "cancelled"

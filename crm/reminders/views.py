@@ -1,4 +1,4 @@
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -6,7 +6,8 @@ from sqlalchemy.orm import selectinload
 
 from crm.audit.services import diff, record
 from crm.clock import now_utc
-from crm.extensions import db
+from crm.extensions import csrf, db
+from crm.reminders import unsubscribe as unsubscribing
 from crm.reminders.forms import PreferencesForm
 from crm.reminders.jobs import health
 from crm.reminders.models import Delivery, OutboxMessage
@@ -18,7 +19,15 @@ SHOWN = 100
 @bp.route("/account/reminders", methods=["GET", "POST"])
 def preferences():
     form = PreferencesForm(
-        obj=current_user, data={"digest_days": sorted(current_user.digest_weekdays)}
+        obj=current_user,
+        data={
+            "digest_days": sorted(current_user.digest_weekdays),
+            "emailed_kinds": [
+                kind.value
+                for kind in unsubscribing.OPTIONAL
+                if unsubscribing.wants(current_user, kind)
+            ],
+        },
     )
     if form.validate_on_submit():
         changes = diff(current_user, form.values(), list(form.values()))
@@ -28,6 +37,24 @@ def preferences():
         flash(_("Your reminder settings are saved."), "success")
         return redirect(url_for("reminders.preferences"))
     return render_template("reminders/preferences.html", form=form)
+
+
+# RFC 8058: the mail client POSTs here without a session or a CSRF token; the signed link is
+# the credential, and it can only turn one kind of reminder off for one person.
+@bp.route("/unsubscribe/<unsubscribe_token>", methods=["GET", "POST"])
+@csrf.exempt
+def unsubscribe(unsubscribe_token):
+    found = unsubscribing.read(unsubscribe_token)
+    if found is None:
+        abort(400)
+    user, kind = found
+    if request.method == "POST":
+        if unsubscribing.wants(user, kind):
+            unsubscribing.turn_off(user, kind)
+            record("unsubscribe", "user", user.id, actor=user, changes={"kind": [None, kind.value]})
+            db.session.commit()
+        return render_template("reminders/unsubscribed.html", kind=kind)
+    return render_template("reminders/unsubscribe.html", kind=kind)
 
 
 @bp.route("/account/emails")

@@ -149,3 +149,75 @@ def test_session_token_rotation_changes_the_flask_login_id(app, make_user):
         before = stored.get_id()
         stored.end_sessions()
         assert stored.get_id() != before
+
+
+def sessions_of(app, user):
+    from sqlalchemy import select
+
+    from crm.accounts.models import UserSession
+
+    with app.app_context():
+        return db.session.scalars(select(UserSession).where(UserSession.user_id == user.id)).all()
+
+
+def test_signing_out_ends_this_session_only(app, make_user):
+    user = make_user()
+    laptop, phone = app.test_client(), app.test_client()
+    laptop.post(
+        "/login",
+        data={"email": user.email, "password": PASSWORD},
+        headers={"User-Agent": "Laptop browser"},
+    )
+    sign_in(phone, user.email)
+    assert len(sessions_of(app, user)) == 2
+    laptop.post("/logout")
+    assert laptop.get("/account").status_code == 302
+    assert phone.get("/account").status_code == 200
+    (left,) = sessions_of(app, user)
+    assert left.user_agent != "Laptop browser"
+
+
+def test_sign_out_everywhere_ends_every_session(app, make_user):
+    user = make_user()
+    laptop, phone = app.test_client(), app.test_client()
+    sign_in(laptop, user.email)
+    sign_in(phone, user.email)
+    captured = session_cookie(phone)
+    assert b"Sign out everywhere" in laptop.get("/account").data
+    response = laptop.post("/account/sign-out-everywhere")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    assert laptop.get("/account").status_code == 302
+    assert phone.get("/account").status_code == 302
+    assert replay(app, captured).status_code == 302
+    assert sessions_of(app, user) == []
+    assert sign_in(app.test_client(), user.email).status_code == 302  # the password still works
+
+
+def test_a_sign_in_records_its_browser_and_when(app, make_user, at):
+    at("2026-12-07T09:00:00+00:00")
+    user = make_user()
+    client = app.test_client()
+    client.post(
+        "/login",
+        data={"email": user.email, "password": PASSWORD},
+        headers={"User-Agent": "Firefox/140"},
+    )
+    (row,) = sessions_of(app, user)
+    assert row.user_agent == "Firefox/140"
+    assert row.created_at == row.last_seen_at == datetime(2026, 12, 7, 9, tzinfo=UTC)
+    at("2026-12-07T09:10:00+00:00")
+    assert client.get("/account").status_code == 200
+    (row,) = sessions_of(app, user)
+    assert row.last_seen_at == datetime(2026, 12, 7, 9, 10, tzinfo=UTC)
+
+
+def test_rows_of_sessions_past_their_lifetime_go_at_the_next_sign_in(app, make_user, at):
+    user = make_user()
+    at("2026-12-07T08:00:00+00:00")
+    sign_in(app.test_client(), user.email)
+    at("2026-12-07T19:00:00+00:00")
+    sign_in(app.test_client(), user.email)
+    assert len(sessions_of(app, user)) == 2
+    at("2026-12-07T20:01:00+00:00")  # the first is 12 hours and a minute old
+    sign_in(app.test_client(), user.email)
+    assert len(sessions_of(app, user)) == 2

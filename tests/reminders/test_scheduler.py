@@ -59,6 +59,18 @@ def test_sch8_health_turns_stale_after_twice_the_interval(app, client):
     assert body["last_reminder_pass"].startswith("2026-11-26T08:00")
 
 
+def test_sch8_a_pass_run_into_the_future_does_not_hide_a_dead_scheduler(app, runner, client, at):
+    start = datetime(2026, 11, 26, 8, tzinfo=UTC)
+    at(start)
+    result = runner.invoke(args=["reminders", "run", "--now", "2026-11-27T08:00:00+00:00"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert health(start)["stale"] is True  # the last pass is a day ahead
+        assert health(start + timedelta(days=1, seconds=-59))["stale"] is False  # clock skew
+        assert health(start + timedelta(days=1, seconds=-61))["stale"] is True
+    assert client.get("/health").json["reminders_stale"] is True
+
+
 def test_reminders_run_cli_does_one_pass_for_a_given_instant(app, runner, make_user, records):
     user = make_user(timezone="Asia/Tokyo")
     records.action(user, due_date=date(2026, 11, 20))
