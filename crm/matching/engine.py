@@ -231,7 +231,6 @@ def scores(basque, mie, basque_rows=None, mie_rows=None):
 
     b_sectors, b_offers, b_seeks, b_languages, b_kinds = pick(basque, basque_rows)
     m_sectors, m_offers, m_seeks, m_languages, m_kinds = pick(mie, mie_rows)
-    m_offers, m_seeks = m_offers.tocsc(), m_seeks.tocsc()
     total = WEIGHTS["sector"] * (b_sectors @ m_sectors.T)
     total = total + WEIGHTS["offer"] * (b_offers @ m_seeks.T)
     total = total + WEIGHTS["seek"] * (b_seeks @ m_offers.T)
