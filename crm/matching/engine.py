@@ -81,6 +81,31 @@ class Profiles:
     # per column: True for needs partners share (both seeking them is no competition)
     mutual: np.ndarray | None = None
 
+    def as_left(self):
+        """[sectors | offers | seeks]: this side as the left of one product for the score."""
+        if getattr(self, "_left", None) is None:
+            self._left = sparse.hstack([self.sectors, self.offers, self.seeks], format="csr")
+        return self._left
+
+    def as_right(self):
+        """The other side of that product, each block weighted: sectors; what it seeks (met by
+        the left's offers) and offers (both offering); what it offers (met by the left's
+        needs) and seeks (both seeking: shared or competing, column by column)."""
+        if getattr(self, "_right", None) is None:
+            mutual = (
+                np.zeros(self.seeks.shape[1], dtype=bool) if self.mutual is None else self.mutual
+            )
+            both_seek = np.where(mutual, WEIGHTS["shared"], WEIGHTS["competing"])
+            self._right = sparse.hstack(
+                [
+                    WEIGHTS["sector"] * self.sectors,
+                    WEIGHTS["offer"] * self.seeks + WEIGHTS["both_offer"] * self.offers,
+                    WEIGHTS["seek"] * self.offers + self.seeks @ sparse.diags(both_seek),
+                ],
+                format="csr",
+            )
+        return self._right
+
     def row_of(self, organization_id):
         if getattr(self, "_rows", None) is None:
             self._rows = {org_id: n for n, org_id in enumerate(self.ids)}
@@ -214,35 +239,17 @@ def scores(basque, mie, basque_rows=None, mie_rows=None):
 
     def pick(profiles, rows):
         if rows is None:
-            return (
-                profiles.sectors,
-                profiles.offers,
-                profiles.seeks,
-                profiles.languages,
-                profiles.kinds,
-            )
-        return (
-            profiles.sectors[rows],
-            profiles.offers[rows],
-            profiles.seeks[rows],
-            profiles.languages[rows],
-            profiles.kinds[rows],
-        )
+            return profiles.languages, profiles.kinds
+        return profiles.languages[rows], profiles.kinds[rows]
 
-    b_sectors, b_offers, b_seeks, b_languages, b_kinds = pick(basque, basque_rows)
-    m_sectors, m_offers, m_seeks, m_languages, m_kinds = pick(mie, mie_rows)
-    total = WEIGHTS["sector"] * (b_sectors @ m_sectors.T)
-    total = total + WEIGHTS["offer"] * (b_offers @ m_seeks.T)
-    total = total + WEIGHTS["seek"] * (b_seeks @ m_offers.T)
-    total = total + WEIGHTS["both_offer"] * (b_offers @ m_offers.T)
-    both_seek = WEIGHTS["competing"] * (b_seeks @ m_seeks.T)  # competitors seek alike
-    if basque.mutual is not None and basque.mutual.any():
-        mutual = sparse.diags(basque.mutual.astype(np.float32))
-        # ... but partners share some needs: joint research, an exchange
-        both_seek = both_seek + (WEIGHTS["shared"] - WEIGHTS["competing"]) * (
-            b_seeks @ mutual @ m_seeks.T
-        )
-    total = total + both_seek
+    b_languages, b_kinds = pick(basque, basque_rows)
+    m_languages, m_kinds = pick(mie, mie_rows)
+    left, right = basque.as_left(), mie.as_right()
+    if basque_rows is not None:
+        left = left[basque_rows]
+    if mie_rows is not None:
+        right = right[mie_rows]
+    total = left @ right.T  # sectors, offer-seek both ways, both offering, both seeking
     languages = (b_languages @ m_languages.T).toarray() > 0
     kinds = BONUS[b_kinds[:, None], m_kinds[None, :]]
     return total.toarray() + WEIGHTS["kind"] * kinds + WEIGHTS["language"] * languages
