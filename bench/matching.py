@@ -28,13 +28,20 @@ MULTILINGUAL_RUNS = 21
 ORGANIZATIONS = 20_000
 
 
+def timed_proposals(organization_ids):
+    """Milliseconds of each organization's proposals, and how many were found in all."""
+    times, found = [], 0
+    for organization_id in organization_ids:
+        started = perf_counter()
+        found += len(engine.propose(organization_id, limit=10))
+        times.append((perf_counter() - started) * 1000)
+    return times, found
+
+
 def report(app):
     with app.app_context():
-        times = []
-        for _ in range(RUNS):
-            started = perf_counter()
-            found = engine.propose(FOCUS_ORG_ID, limit=10)
-            times.append((perf_counter() - started) * 1000)
+        times, found = timed_proposals([FOCUS_ORG_ID] * RUNS)
+        found //= RUNS
         started = perf_counter()
         pairs = engine.best_pairs(per_organization=5)
         all_seconds = perf_counter() - started
@@ -42,7 +49,7 @@ def report(app):
     ok = one < ONE_LIMIT_MS and all_seconds < ALL_LIMIT_S
     text = (
         f"matching: proposals for one organization in {one:.0f} ms median "
-        f"(first call {times[0]:.0f} ms, {len(found)} found); the "
+        f"(first call {times[0]:.0f} ms, {found} found); the "
         f"best 5 partners of all {len(pairs):,} Basque-side organizations in {all_seconds:.1f} s "
         f"— < {ONE_LIMIT_MS} ms and < {ALL_LIMIT_S} s: **{'PASS' if ok else 'FAIL'}**"
     )
@@ -133,11 +140,7 @@ def multilingual_report():
         chosen = rng.sample(eu.ids, MULTILINGUAL_RUNS // 2 + 1) + rng.sample(
             jp.ids, MULTILINGUAL_RUNS // 2
         )
-        times, found = [], 0
-        for organization_id in chosen:
-            started = perf_counter()
-            found += len(engine.propose(organization_id, limit=10))
-            times.append((perf_counter() - started) * 1000)
+        times, found = timed_proposals(chosen)
     one = statistics.median(times)
     ok = build < BUILD_LIMIT_S and one < ONE_LIMIT_MS
     text = (

@@ -654,13 +654,19 @@ def report(capsys, line):
         print(f"\n[matching quality] {line}")
 
 
+def evaluate(app, ids, label, capsys, basque=BASQUE, decoys=DECOYS):
+    """Figures from both sides and the decoys above a partner, printed; returned."""
+    forward, backward = expected_partners(basque)
+    figures_of = figures(app, ids, forward), figures(app, ids, backward)
+    beaten, total = decoys_above(app, ids, decoys, basque=basque)
+    for side, found in zip(("Basque", "Mie"), figures_of, strict=True):
+        report(capsys, f"{label}, {side} side: {found.line()}")
+    report(capsys, f"{label}, decoys level with or above the partner: {len(beaten)} of {total}")
+    return (*figures_of, beaten)
+
+
 def test_the_english_set(app, screening, capsys):
-    forward, backward = expected_partners()
-    basque, mie = figures(app, screening, forward), figures(app, screening, backward)
-    beaten, total = decoys_above(app, screening, DECOYS)
-    report(capsys, f"English, Basque side: {basque.line()}")
-    report(capsys, f"English, Mie side: {mie.line()}")
-    report(capsys, f"English, decoys level with or above the partner: {len(beaten)} of {total}")
+    basque, mie, beaten = evaluate(app, screening, "English", capsys)
     # No worse than the engine before concepts (d7e1cd2): Basque side first 14 of 16, top 5
     # 15 of 16, MRR 0.91; Mie side first 15 of 16, top 5 15 of 16, MRR 0.94; 1 decoy above.
     for side, (top1, top5, mrr) in (
@@ -672,13 +678,8 @@ def test_the_english_set(app, screening, capsys):
 
 
 def test_the_multilingual_set(app, screening_multilingual, capsys):
-    ids = screening_multilingual
-    forward, backward = expected_partners()
-    basque, mie = figures(app, ids, forward), figures(app, ids, backward)
-    beaten, total = decoys_above(app, ids, DECOYS)
-    report(capsys, f"Japanese/Spanish/Euskara, Basque side: {basque.line()}")
-    report(capsys, f"Japanese/Spanish/Euskara, Mie side: {mie.line()}")
-    report(capsys, f"Japanese/Spanish/Euskara, decoys above the partner: {len(beaten)} of {total}")
+    label = "Japanese/Spanish/Euskara"
+    basque, mie, beaten = evaluate(app, screening_multilingual, label, capsys)
     for side in (basque, mie):
         assert side.top1 >= 0.8 and side.mrr >= 0.9, side.line()
     assert len(beaten) <= 1, beaten
@@ -691,13 +692,10 @@ def screening_heldout(app, make_orgs):
 
 def test_the_held_out_set(app, screening_heldout, capsys):
     """Profiles written after the vocabulary was frozen: a looser floor, honest figures."""
-    ids = screening_heldout
-    forward, backward = expected_partners(heldout_set.BASQUE)
+    _, backward = expected_partners(heldout_set.BASQUE)
     assert set(backward) == {item["key"] for item in heldout_set.MIE}
-    basque, mie = figures(app, ids, forward), figures(app, ids, backward)
-    beaten, total = decoys_above(app, ids, heldout_set.DECOYS, basque=heldout_set.BASQUE)
-    report(capsys, f"held-out, Basque side: {basque.line()}")
-    report(capsys, f"held-out, Mie side: {mie.line()}")
-    report(capsys, f"held-out, decoys level with or above the partner: {len(beaten)} of {total}")
+    basque, mie, _ = evaluate(
+        app, screening_heldout, "held-out", capsys, heldout_set.BASQUE, heldout_set.DECOYS
+    )
     for side in (basque, mie):
         assert side.top5 >= 0.8, side.line()
