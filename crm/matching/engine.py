@@ -231,6 +231,8 @@ def both_sides():
                 mutual[column] = True
         _cache.clear()
         _cache[key] = finish(*eu, width, weights, mutual), finish(*jp, width, weights, mutual)
+        for profiles in _cache[key]:  # the score's products, built here, not in a proposal
+            profiles.as_left(), profiles.as_right()
     return _cache[key]
 
 
