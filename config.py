@@ -49,6 +49,11 @@ class Config:
         # Milliseconds a SQLite writer waits for another's lock; DATA-3 wants 5000 or more.
         self.SQLITE_BUSY_TIMEOUT = env_int("SQLITE_BUSY_TIMEOUT", 5000)
 
+        # Extra matching vocabularies (TOML, like crm/matching/concepts.toml), separated by
+        # the path separator (":" on Linux); their concepts and terms add to the built-in ones.
+        extra = os.environ.get("MATCHING_VOCABULARY_FILES", "")
+        self.MATCHING_VOCABULARY_FILES = [path for path in extra.split(os.pathsep) if path]
+
         self.BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
         # Production refuses an http:// BASE_URL (links in emails, Secure cookies) unless this
         # is set, for a deployment that really has no TLS in front of it.

@@ -64,6 +64,7 @@ def main(argv=None):
     text, passed = report.targets(results, small_counts, small_label)
     pass_text, pass_ok = reminders.report(app, small_app)
     matching_text, matching_ok = matching.report(app)
+    languages_text, languages_ok = matching.multilingual_report()
     markdown = "\n\n".join(
         [
             f"{describe(LARGE)} (SQLite, Flask test client; data set {built}); median and "
@@ -72,9 +73,10 @@ def main(argv=None):
             text,
             pass_text,
             matching_text,
+            languages_text,
         ]
     )
-    passed = passed and pass_ok and matching_ok
+    passed = passed and pass_ok and matching_ok and languages_ok
     print(f"\n{markdown}\n")
     results_path = dataset.DATA_DIR / "results.md"
     results_path.write_text(markdown + "\n", encoding="utf-8")

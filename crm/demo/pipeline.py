@@ -38,7 +38,7 @@ CLOSED_BECAUSE = (
     "The Japanese partner chose a supplier in Thailand.",
     "Volumes too small for both sides.",
 )
-SCREENED = 8  # Basque companies matched from the engine's proposals, beyond the events
+SCREENED = 9  # Basque companies matched from the engine's proposals, beyond the events
 # Basque institutions matched with their best Mie counterpart, in catalogue order (Tecnalia,
 # Ideko, HEGAN, Mondragon, BRTA, Innobasque, the Basque Government), and how far each went.
 INSTITUTION_FATES = (

@@ -1,26 +1,40 @@
 """The matching engine: Basque ↔ Mie pairs ranked by a transparent score.
 
-Every organization is turned into sparse binary vectors — its sectors, the keywords of what it
-offers and of what it seeks, its languages — so that one organization is scored against all
+Every organization is turned into sparse vectors — its sectors, the concepts and words of what
+it offers and of what it seeks (read in English, Spanish, Basque or Japanese by
+crm/matching/analysis.py), its languages — so that one organization is scored against all
 candidates with a few sparse matrix products, and all pairs in blocks of rows, never pair by
-pair in Python. The reasons shown for a proposal are the same terms the score counts.
+pair in Python. A term weighs by how rare it is across all profiles (IDF): "customer" fades,
+"prepreg" counts. What one side offers and the other seeks counts most; what both offer a
+little; what both seek counts against (two companies after the same customers are
+competitors) unless it is a need partners share (joint research, exchange). The reasons shown
+for a proposal are the same terms the score counts.
 """
 
-import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
+from flask import current_app
 from scipy import sparse
 from sqlalchemy import func, select
 
 from crm.extensions import db
+from crm.matching import analysis
 from crm.organizations.models import Kind, Organization, Region, organization_sectors
-from crm.text import search_key
 
-WEIGHTS = {"sector": 3.0, "offer": 2.0, "seek": 2.0, "shared": 1.0, "kind": 1.5, "language": 0.5}
-# A Japanese word gives several bigrams: each counts half, so 加工技術 (3 bigrams) is worth 1.5
-# terms, not 3.
-CJK_TERM = 0.5
+# Term weights are multiplied by the term's IDF; "shared" (a need partners share) and
+# "competing" (any other need both seek) apply to what both sides seek.
+WEIGHTS = {
+    "sector": 3.0,
+    "offer": 2.0,
+    "seek": 2.0,
+    "both_offer": 0.25,
+    "shared": 1.0,
+    "competing": -0.5,
+    "kind": 1.5,
+    "language": 0.5,
+}
 # Kinds that complete each other: a company with a technology centre, a university, a cluster.
 COMPLEMENTARY = {
     frozenset({Kind.COMPANY, Kind.TECHNOLOGY_CENTRE}),
@@ -31,69 +45,25 @@ COMPLEMENTARY = {
     frozenset({Kind.TECHNOLOGY_CENTRE, Kind.UNIVERSITY}),
     frozenset({Kind.GOVERNMENT, Kind.GOVERNMENT}),
 }
-STOPWORDS = set(
-    [
-        "and",
-        "the",
-        "for",
-        "with",
-        "from",
-        "our",
-        "their",
-        "that",
-        "this",
-        "into",
-        "other",
-        "more",
-        "also",
-        "such",
-        "based",
-        "their",
-        "them",
-        "they",
-        "your",
-        "will",
-        "have",
-        "has",
-        "are",
-        "was",
-        "were",
-        "can",
-        "its",
-        "than",
-        "which",
-        "who",
-        "what",
-        "when",
-        "where",
-        "while",
-    ]
-)
-_LATIN = re.compile(r"[a-z0-9]+")
-_CJK = re.compile(r"[\u30a0-\u30ff\u3400-\u9fff]+")  # katakana and kanji; kana particles split runs
-ACRONYMS = {"ai", "ev", "3d", "5g", "iot", "ict", "rd", "hr", "cnc", "mes", "erp"}
 
 
-def singular(word):
-    """A rough English singular: enough to match "parts" with "part" and "alloys" with "alloy"."""
-    if len(word) <= 3 or word.endswith(("ss", "us", "is")):
-        return word
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith(("sses", "xes", "ches", "shes")):
-        return word[:-2]
-    return word[:-1] if word.endswith("s") else word
+def vocabulary_files():
+    return tuple(current_app.config.get("MATCHING_VOCABULARY_FILES") or ())
+
+
+def vocabulary():
+    """The concepts, loaded once per set of vocabulary files."""
+    return analysis.load(vocabulary_files())
+
+
+@lru_cache(maxsize=100_000)
+def _analysed(text, files):
+    return analysis.load(files).analyse(text)
 
 
 def keywords(text):
-    """The terms of a profile text: Latin words (singular) and CJK character bigrams."""
-    key = search_key(text or "").replace("r&d", "rd")
-    words = {
-        singular(word) for word in _LATIN.findall(key) if len(word) > 2 or word in ACRONYMS
-    } - STOPWORDS
-    for run in _CJK.findall(key):
-        words.update(run[i : i + 2] for i in range(max(1, len(run) - 1)))
-    return words
+    """{term: the profile's own words for it} of a profile text: "c:" concepts, "w:" words."""
+    return _analysed(text or "", vocabulary_files())
 
 
 @dataclass
@@ -106,7 +76,40 @@ class Profiles:
     offers: sparse.csr_matrix
     seeks: sparse.csr_matrix
     languages: sparse.csr_matrix
-    terms: dict = field(default_factory=dict)  # id -> (sectors, offers, seeks, languages) sets
+    # id -> (sectors, {offered term: own words}, {sought term: own words}, languages)
+    terms: dict = field(default_factory=dict)
+    # per column: True for needs partners share (both seeking them is no competition)
+    mutual: np.ndarray | None = None
+
+    def as_left(self):
+        """[sectors | offers | seeks]: this side as the left of one product for the score."""
+        if getattr(self, "_left", None) is None:
+            self._left = sparse.hstack([self.sectors, self.offers, self.seeks], format="csr")
+        return self._left
+
+    def as_right(self):
+        """The other side of that product, each block weighted: sectors; what it seeks (met by
+        the left's offers) and offers (both offering); what it offers (met by the left's
+        needs) and seeks (both seeking: shared or competing, column by column)."""
+        if getattr(self, "_right", None) is None:
+            mutual = (
+                np.zeros(self.seeks.shape[1], dtype=bool) if self.mutual is None else self.mutual
+            )
+            both_seek = np.where(mutual, WEIGHTS["shared"], WEIGHTS["competing"])
+            self._right = sparse.hstack(
+                [
+                    WEIGHTS["sector"] * self.sectors,
+                    WEIGHTS["offer"] * self.seeks + WEIGHTS["both_offer"] * self.offers,
+                    WEIGHTS["seek"] * self.offers + self.seeks @ sparse.diags(both_seek),
+                ],
+                format="csr",
+            )
+        return self._right
+
+    def row_of(self, organization_id):
+        if getattr(self, "_rows", None) is None:
+            self._rows = {org_id: n for n, org_id in enumerate(self.ids)}
+        return self._rows[organization_id]
 
 
 KIND_INDEX = {kind: n for n, kind in enumerate(Kind)}
@@ -121,7 +124,7 @@ def side_regions(side):
     return [region for region in Region if region.side == side]
 
 
-def load_profiles(side, vocabulary):
+def load_profiles(side, columns):
     """The live organizations of one side of the bridge ("eu" or "jp") as sparse vectors."""
     rows = db.session.execute(
         select(
@@ -150,32 +153,47 @@ def load_profiles(side, vocabulary):
     }
 
     def matrix(position, prefix):
-        indptr, indices, data = [0], [], []
+        indptr, indices = [0], []
         for row in rows:
-            for term in terms[row.id][position]:
-                indices.append(vocabulary.setdefault(f"{prefix}:{term}", len(vocabulary)))
-                data.append(CJK_TERM if prefix == "w" and _CJK.match(term) else 1.0)
+            indices.extend(
+                columns.setdefault(f"{prefix}:{term}", len(columns))
+                for term in terms[row.id][position]
+            )
             indptr.append(len(indices))
-        return indptr, indices, data
+        return indptr, indices
 
-    built = [matrix(position, prefix) for position, prefix in enumerate(("s", "w", "w", "l"))]
+    built = [matrix(position, prefix) for position, prefix in enumerate(("s", "t", "t", "l"))]
     return rows, terms, built
 
 
-def finish(rows, terms, built, width):
-    def csr(parts):
-        indptr, indices, data = parts
-        values = np.sqrt(np.array(data, dtype=np.float32))  # a product of two halves: a half
+def idf(sides, width):
+    """sqrt of each column's IDF over all profiles of both sides (1 for sectors, languages):
+    a product of two sides' values gives the term's IDF."""
+    frequency = np.zeros(width)
+    total = 0
+    for rows, _terms, built in sides:
+        total += len(rows)
+        for _indptr, indices in (built[1], built[2]):  # offered and sought: counted twice
+            frequency += np.bincount(np.asarray(indices, dtype=np.int64), minlength=width)
+    weights = np.log((1 + 2 * total) / (1 + frequency)) + 1
+    return np.sqrt(weights).astype(np.float32)
+
+
+def finish(rows, terms, built, width, weights, mutual):
+    def csr(parts, weighted):
+        indptr, indices = parts
+        values = weights[indices] if weighted else np.ones(len(indices), dtype=np.float32)
         return sparse.csr_matrix((values, indices, indptr), shape=(len(rows), width))
 
     return Profiles(
         ids=[row.id for row in rows],
         kinds=np.array([KIND_INDEX[row.kind] for row in rows], dtype=np.int64),
-        sectors=csr(built[0]),
-        offers=csr(built[1]),
-        seeks=csr(built[2]),
-        languages=csr(built[3]),
+        sectors=csr(built[0], False),
+        offers=csr(built[1], True),
+        seeks=csr(built[2], True),
+        languages=csr(built[3], False),
         terms=terms,
+        mutual=mutual,
     )
 
 
@@ -200,13 +218,21 @@ def both_sides():
     Built once per process and kept while the organizations' fingerprint stays the same:
     a proposal costs one small query and the sparse products, not 20,000 profiles rebuilt.
     """
-    key = (str(db.engine.url), tuple(fingerprint()))
+    key = (str(db.engine.url), tuple(fingerprint()), vocabulary_files())
     if key not in _cache:
-        vocabulary = {}
-        eu, jp = load_profiles("eu", vocabulary), load_profiles("jp", vocabulary)
-        width = max(len(vocabulary), 1)
+        columns = {}
+        eu, jp = load_profiles("eu", columns), load_profiles("jp", columns)
+        width = max(len(columns), 1)
+        weights = idf((eu, jp), width)
+        concepts = vocabulary().concepts
+        mutual = np.zeros(width, dtype=bool)
+        for term, column in columns.items():
+            if term.startswith("t:c:") and concepts[term[4:]].mutual:
+                mutual[column] = True
         _cache.clear()
-        _cache[key] = finish(*eu, width), finish(*jp, width)
+        _cache[key] = finish(*eu, width, weights, mutual), finish(*jp, width, weights, mutual)
+        for profiles in _cache[key]:  # the score's products, built here, not in a proposal
+            profiles.as_left(), profiles.as_right()
     return _cache[key]
 
 
@@ -215,27 +241,17 @@ def scores(basque, mie, basque_rows=None, mie_rows=None):
 
     def pick(profiles, rows):
         if rows is None:
-            return (
-                profiles.sectors,
-                profiles.offers,
-                profiles.seeks,
-                profiles.languages,
-                profiles.kinds,
-            )
-        return (
-            profiles.sectors[rows],
-            profiles.offers[rows],
-            profiles.seeks[rows],
-            profiles.languages[rows],
-            profiles.kinds[rows],
-        )
+            return profiles.languages, profiles.kinds
+        return profiles.languages[rows], profiles.kinds[rows]
 
-    b_sectors, b_offers, b_seeks, b_languages, b_kinds = pick(basque, basque_rows)
-    m_sectors, m_offers, m_seeks, m_languages, m_kinds = pick(mie, mie_rows)
-    total = WEIGHTS["sector"] * (b_sectors @ m_sectors.T)
-    total = total + WEIGHTS["offer"] * (b_offers @ m_seeks.T)
-    total = total + WEIGHTS["seek"] * (b_seeks @ m_offers.T)
-    total = total + WEIGHTS["shared"] * (b_seeks @ m_seeks.T)  # partners of equals seek alike
+    b_languages, b_kinds = pick(basque, basque_rows)
+    m_languages, m_kinds = pick(mie, mie_rows)
+    left, right = basque.as_left(), mie.as_right()
+    if basque_rows is not None:
+        left = left[basque_rows]
+    if mie_rows is not None:
+        right = right[mie_rows]
+    total = left @ right.T  # sectors, offer-seek both ways, both offering, both seeking
     languages = (b_languages @ m_languages.T).toarray() > 0
     kinds = BONUS[b_kinds[:, None], m_kinds[None, :]]
     return total.toarray() + WEIGHTS["kind"] * kinds + WEIGHTS["language"] * languages
@@ -249,13 +265,37 @@ class Proposal:
     reasons: dict
 
 
+def common(basque_words, mie_words, keep=lambda term: True):
+    """The terms of two profiles that the score counted, each with both sides' own words:
+    [{"concept": code or None, "term": word, "basque": words, "mie": words}]."""
+    found = []
+    for term in sorted(basque_words.keys() & mie_words.keys()):
+        if keep(term):
+            kind, name = term.split(":", 1)
+            found.append(
+                {
+                    "concept": name if kind == "c" else None,
+                    "term": name,
+                    "basque": basque_words[term],
+                    "mie": mie_words[term],
+                }
+            )
+    return found
+
+
 def explain(left_terms, right_terms, left_kind, right_kind):
-    sectors = sorted(left_terms[0] & right_terms[0])
+    concepts = vocabulary().concepts
+
+    def shared_need(term):
+        return term.startswith("c:") and concepts[term[2:]].mutual
+
     return {
-        "sectors": sectors,
-        "offers": sorted(left_terms[1] & right_terms[2]),  # what the Basque side offers
-        "seeks": sorted(left_terms[2] & right_terms[1]),  # what it finds on the Mie side
-        "shared": sorted(left_terms[2] & right_terms[2]),  # what both look for
+        "sectors": sorted(left_terms[0] & right_terms[0]),
+        "offers": common(left_terms[1], right_terms[2]),  # what the Basque side offers
+        "seeks": common(left_terms[2], right_terms[1]),  # what it finds on the Mie side
+        "both_offer": common(left_terms[1], right_terms[1]),
+        "shared": common(left_terms[2], right_terms[2], shared_need),  # partners' shared needs
+        "competing": common(left_terms[2], right_terms[2], lambda t: not shared_need(t)),
         "complementary": bool(BONUS[left_kind, right_kind]),
         "languages": sorted(left_terms[3] & right_terms[3]),
     }
@@ -264,13 +304,13 @@ def explain(left_terms, right_terms, left_kind, right_kind):
 def propose(organization_id, limit=10, excluded=frozenset()):
     """The best partners on the other side for one organization, with their reasons."""
     eu, jp = both_sides()
-    if organization_id in eu.ids:
+    if organization_id in eu.terms:
         own, other, flip = eu, jp, False
-    elif organization_id in jp.ids:
+    elif organization_id in jp.terms:
         own, other, flip = jp, eu, True
     else:
         return []
-    row = own.ids.index(organization_id)
+    row = own.row_of(organization_id)
     values = scores(other, own, mie_rows=[row])[:, 0] if flip else scores(own, other, [row])[0]
     order = np.argsort(-values, kind="stable")
     proposals = []

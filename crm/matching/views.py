@@ -13,7 +13,7 @@ from crm.authorization import can_edit, require_edit
 from crm.clock import now_utc
 from crm.editing import one_click, who_was_first
 from crm.extensions import db
-from crm.matching import services
+from crm.matching import engine, services
 from crm.matching.models import PIPELINE, STUCK_DAYS, Match, Stage, StageChange
 from crm.meetings.models import Meeting
 from crm.organizations.filters import Filters
@@ -27,6 +27,13 @@ LOADED = (
     selectinload(Match.mie).selectinload(Organization.owner),
     selectinload(Match.owner),
 )
+
+
+@bp.app_template_global()
+def concept_label(code, locale):
+    """A matching concept in the reader's language (its code if the vocabulary lost it)."""
+    concept = engine.vocabulary().concepts.get(code)
+    return concept.label(locale) if concept else code
 
 
 def get_live(match_id):

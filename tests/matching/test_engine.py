@@ -1,48 +1,122 @@
 """The matching engine: keywords, the weights of the score, and what it may propose."""
 
+import math
+
 import numpy as np
 import pytest
 from scipy import sparse
 
 from crm.matching import engine
-from crm.matching.engine import CJK_TERM, WEIGHTS, Profiles, best_pairs, keywords, propose, scores
+from crm.matching.engine import WEIGHTS, Profiles, best_pairs, keywords, propose, scores
 from crm.organizations.models import Kind
 
-# keywords() -------------------------------------------------------------------------------
+# keywords(): concepts in four languages, and the words no concept covers ------------------
 
 
-def test_keywords_are_singular_latin_words():
-    assert keywords("Sensors, gears and robots") == {"sensor", "gear", "robot"}
-    assert keywords("machined parts") == keywords("machined part") == {"machined", "part"}
+def concepts(text):
+    return {term[2:] for term in keywords(text) if term.startswith("c:")}
 
 
-def test_keywords_drop_stopwords_and_short_words():
-    assert keywords("The parts for their customers and the others") == {"part", "customer"}
-    assert keywords("we do it on a lot") == {"lot"}
-    assert keywords("and the for with from our their that this into") == set()
+def test_the_same_concept_in_english_spanish_basque_and_japanese(app):
+    with app.app_context():
+        for text in (
+            "5-axis machining",
+            "mecanizado en 5 ejes",
+            "5 ardatzeko mekanizazioa",
+            "5軸加工",
+        ):
+            assert {"machining_5axis", "machining"} <= concepts(text), text
+        for text in ("joint research", "investigación conjunta", "ikerketa bateratua", "共同研究"):
+            assert "joint_research" in concepts(text), text
 
 
-def test_keywords_fold_case_accents_and_width():
-    assert keywords("Fundación ROBÓTICA") == keywords("fundacion robotica")
-    assert keywords("Fundación ROBÓTICA") == {"fundacion", "robotica"}
-    assert keywords("ＣＦＲＰ　ＰＡＲＴＳ") == {"cfrp", "part"}  # full-width letters
+def test_the_profiles_own_words_are_kept_for_the_reasons(app):
+    with app.app_context():
+        assert keywords("5軸加工機によるチタン合金の切削")["c:machining_5axis"] == "5軸加工"
+        assert keywords("チタン合金の切削")["c:titanium"] == "チタン合金"
+        assert keywords("Mecanizado en 5 ejes")["c:machining_5axis"] == "mecanizado 5 ejes"
 
 
-def test_keywords_cut_cjk_text_into_bigrams():
-    assert keywords("精密加工") == {"精密", "密加", "加工"}
-    assert keywords("加") == {"加"}
-    assert keywords("ロボット") == {"ロボ", "ボッ", "ット"}
-    # A Latin word and a Japanese term side by side, as in bilingual profiles.
-    assert keywords("CFRP部品、精密加工") == {"cfrp", "部品", "精密", "密加", "加工"}
+def test_keywords_are_concepts_and_singular_words(app):
+    with app.app_context():
+        assert set(keywords("CNC machining of titanium parts")) == {
+            "c:machining",
+            "c:titanium",
+            "w:part",
+        }
+        assert set(keywords("The parts for their customers and the others")) == {
+            "w:part",
+            "c:customers",
+            "w:other",
+        }
+        assert set(keywords("and the for with from our their that this into")) == set()
 
 
-def test_keywords_of_nothing():
-    assert keywords(None) == keywords("") == set()
+def test_spanish_plurals_accents_and_basque_case_endings(app):
+    with app.app_context():
+        for text in ("Rectificadora", "rectificadoras", "RECTIFICADORAS"):
+            assert concepts(text) == {"grinding"}, text
+        assert concepts("Investigación") == concepts("investigacion") == {"joint_research"}
+        for text in ("robotak", "robotekin", "robota", "robotentzat"):
+            assert concepts(text) == {"robotics"}, text
+        for text in ("bezeroak", "bezeroekin", "bezeroentzat"):
+            assert concepts(text) == {"customers"}, text
+
+
+def test_japanese_is_cut_into_words_not_bigrams(app):
+    with app.app_context():
+        assert set(keywords("精密加工")) == {"c:precision_machining", "c:machining"}
+        assert set(keywords("協働ロボット")) == {"c:cobots", "c:robotics"}
+        # Words no concept knows stay words, in their normalised form (コネクタ = コネクター);
+        # particles and kana are left out.
+        assert set(keywords("コネクタの射出成形")) == {"w:コネクター", "c:injection_moulding"}
+        assert keywords("コネクタ").keys() == keywords("コネクター").keys()
+        # A bilingual profile.
+        assert set(keywords("CFRP部品、精密加工")) >= {"c:composites", "w:部品", "c:machining"}
+
+
+def test_keywords_fold_case_accents_and_width(app):
+    with app.app_context():
+        assert keywords("Fundación ROBÓTICA").keys() == keywords("fundacion robotica").keys()
+        assert set(keywords("ＣＦＲＰ　ＰＡＲＴＳ")) == {"c:composites", "w:part"}
+
+
+def test_keywords_of_nothing(app):
+    with app.app_context():
+        assert keywords(None) == keywords("") == {}
+
+
+def test_extra_vocabulary_files_add_concepts_and_terms(app, tmp_path):
+    extra = tmp_path / "extra.toml"
+    extra.write_text(
+        '[concepts.pearls]\nen = ["pearl", "pearls"]\nja = ["真珠"]\n'
+        '[concepts.titanium]\nes = ["Ti-6Al-4V"]\n',
+        encoding="utf-8",
+    )
+    with app.app_context():
+        assert "pearls" not in concepts("Akoya pearls")
+    app.config["MATCHING_VOCABULARY_FILES"] = [str(extra)]
+    with app.app_context():
+        assert concepts("Akoya pearls") == concepts("アコヤ真珠") == {"pearls"}
+        assert concepts("piezas de Ti-6Al-4V") >= {"titanium"}
+        assert engine.vocabulary().concepts["pearls"].label("ja") == "真珠"
+        assert engine.vocabulary().concepts["pearls"].label("eu") == "pearl"  # English if none
 
 
 # scores() on hand-made profiles -----------------------------------------------------------
 
-VOCABULARY = ["s:1", "s:2", "w:cfrp", "w:machining", "w:robot", "l:en", "l:ja", "l:es"]
+VOCABULARY = [
+    "s:1",
+    "s:2",
+    "w:cfrp",
+    "w:machining",
+    "w:robot",
+    "w:exchange",
+    "l:en",
+    "l:ja",
+    "l:es",
+]
+MUTUAL = np.array([term == "w:exchange" for term in VOCABULARY])
 
 
 def profiles(*rows):
@@ -62,6 +136,7 @@ def profiles(*rows):
         offers=matrix(2, "w"),
         seeks=matrix(3, "w"),
         languages=matrix(4, "l"),
+        mutual=MUTUAL,
     )
 
 
@@ -106,18 +181,20 @@ def test_both_directions_add_up():
     assert one_score(basque, mie) == 3 * 2
 
 
-def test_offering_the_same_thing_is_no_match_but_seeking_it_together_counts_one():
-    """Two competitors offering machining are no match; two partners looking for the same
-    thing (joint research, a student exchange) are a little one."""
-    assert WEIGHTS["shared"] == 1
+def test_offering_the_same_thing_counts_a_little_and_seeking_it_counts_against():
+    """Two machining shops may share work: a little. Two companies seeking the same thing
+    (customers, suppliers) are competitors: against. Partners sharing a need that takes two
+    (an exchange, joint research) are a match: one."""
+    assert (WEIGHTS["both_offer"], WEIGHTS["competing"], WEIGHTS["shared"]) == (0.25, -0.5, 1)
+    machining = {"machining"}
     assert (
-        one_score((C, set(), {"machining"}, set(), set()), (C, set(), {"machining"}, set(), set()))
-        == 0
+        one_score((C, set(), machining, set(), set()), (C, set(), machining, set(), set())) == 0.25
     )
     assert (
-        one_score((C, set(), set(), {"machining"}, set()), (C, set(), set(), {"machining"}, set()))
-        == 1
+        one_score((C, set(), set(), machining, set()), (C, set(), set(), machining, set())) == -0.5
     )
+    exchange = {"exchange"}
+    assert one_score((U, set(), set(), exchange, set()), (U, set(), set(), exchange, set())) == 1
 
 
 @pytest.mark.parametrize(
@@ -197,13 +274,28 @@ def test_propose_gives_the_other_side_with_its_score_and_reasons(app, make_orgs,
     with app.app_context():
         (proposal,) = propose(basque)
         assert (proposal.basque_id, proposal.mie_id) == (basque, mie)
-        # manufacturing; machining, titanium, part offered; robot sought; English.
-        assert proposal.score == 3 + 3 * 2 + 2 + 0.5
+        # Each of the four terms is in 2 of 2 profiles: IDF log(5 / 3) + 1.
+        idf = math.log(5 / 3) + 1
+        # manufacturing; machining, titanium, parts offered; robots sought; English.
+        assert proposal.score == round(3 + 3 * 2 * idf + 2 * idf + 0.5, 2)
         assert proposal.reasons == {
             "sectors": [sector_ids["manufacturing"]],
-            "offers": ["machining", "part", "titanium"],
-            "seeks": ["robot"],
+            "offers": [
+                {"concept": "machining", "term": "machining", "basque": "cnc", "mie": "machining"},
+                {
+                    "concept": "titanium",
+                    "term": "titanium",
+                    "basque": "titanium",
+                    "mie": "titanium",
+                },
+                {"concept": None, "term": "part", "basque": "parts", "mie": "parts"},
+            ],
+            "seeks": [
+                {"concept": "robotics", "term": "robotics", "basque": "robot", "mie": "robot cells"}
+            ],
+            "both_offer": [],
             "shared": [],
+            "competing": [],
             "complementary": False,
             "languages": ["en"],
         }
@@ -211,6 +303,22 @@ def test_propose_gives_the_other_side_with_its_score_and_reasons(app, make_orgs,
         (back,) = propose(mie)
         assert (back.basque_id, back.mie_id, back.score) == (basque, mie, proposal.score)
         assert back.reasons == proposal.reasons
+
+
+def test_a_spanish_profile_meets_a_japanese_one(app, make_orgs):
+    basque, _mie = make_orgs(
+        [
+            {**BASQUE_MACHINING, "capabilities": "Mecanizado en 5 ejes de piezas de titanio"},
+            {**MIE_BUYER, "interests": "チタン合金部品の5軸加工", "capabilities": ""},
+        ]
+    )
+    with app.app_context():
+        (proposal,) = propose(basque)
+    offered = {
+        item["concept"]: (item["basque"], item["mie"]) for item in proposal.reasons["offers"]
+    }
+    assert offered["machining_5axis"] == ("mecanizado 5 ejes", "5軸加工")
+    assert offered["titanium"] == ("titanio", "チタン合金")
 
 
 def test_propose_never_gives_an_organization_of_the_same_side(app, make_orgs):
@@ -278,7 +386,7 @@ def test_propose_ranks_by_score_and_stops_at_the_limit(app, make_orgs):
         found = propose(basque, limit=3)
         assert [p.mie_id for p in found] == [mie_ids[2], mie_ids[1], mie_ids[3]]
         assert [p.score for p in found] == sorted((p.score for p in found), reverse=True)
-        assert found[0].reasons["offers"] == ["machining", "titanium"]
+        assert [item["concept"] for item in found[0].reasons["offers"]] == ["machining", "titanium"]
 
 
 def test_reasons_name_the_shared_sectors_terms_and_kinds(app, make_orgs, sector_ids):
@@ -311,12 +419,34 @@ def test_reasons_name_the_shared_sectors_terms_and_kinds(app, make_orgs, sector_
     assert proposal.reasons["sectors"] == sorted(
         [sector_ids["rd-innovation"], sector_ids["advanced-materials"]]
     )
-    assert proposal.reasons["offers"] == ["cfrp", "recycling", "共同", "同研", "研究"]
-    assert proposal.reasons["seeks"] == ["carbon", "fibre"]
+
+    def counted(key):
+        return [item["concept"] or item["term"] for item in proposal.reasons[key]]
+
+    assert counted("offers") == ["composites", "joint_research", "recycling"]
+    research = next(i for i in proposal.reasons["offers"] if i["concept"] == "joint_research")
+    assert (research["basque"], research["mie"]) == ("contract research", "共同研究")
+    assert counted("seeks") == ["carbon_fibre", "composites"]
+    assert counted("both_offer") == ["composites"]
+    assert counted("competing") == ["composites"]  # both look for composites
     assert proposal.reasons["complementary"] is True
     assert proposal.reasons["languages"] == ["en"]
-    # two Latin terms offered, three Japanese bigrams at half weight each
-    assert proposal.score == 2 * 3 + (2 + 3 * CJK_TERM) * 2 + 2 * 2 + 1.5 + 0.5
+
+
+def test_reasons_of_matches_stored_before_concepts_still_show(app, client, login, make_orgs):
+    from crm.extensions import db
+    from crm.matching.models import Match
+
+    basque, mie = make_orgs([BASQUE_MACHINING, MIE_BUYER])
+    with app.app_context():
+        old = {"sectors": [], "offers": ["titanium", "精密"], "seeks": [], "shared": ["robot"]}
+        match = Match(basque_id=basque, mie_id=mie, reasons=old)
+        db.session.add(match)
+        db.session.commit()
+        match_id = match.id
+    login()
+    page = client.get(f"/matching/{match_id}").get_data(as_text=True)
+    assert "titanium, 精密" in page and "robot" in page
 
 
 # best_pairs() -----------------------------------------------------------------------------
@@ -352,7 +482,7 @@ def test_best_pairs_gives_up_to_five_partners_per_basque_organization(app, make_
             # The same partners and scores as propose() gives, best first.
             expected = [(p.mie_id, p.score) for p in propose(organization, limit=5)]
             assert [(partner, round(score, 2)) for partner, score in ranked] == expected
-        assert [partner for partner, _ in pairs[basque]][:3] == mie_ids[1:4]
+        assert [partner for partner, _ in pairs[basque]][:2] == mie_ids[1:3]
 
 
 def test_best_pairs_with_few_partners(app, make_orgs):
