@@ -1,7 +1,7 @@
 """users: the kinds of reminder a person turned off by email; user_sessions: one row a sign-in
 
 Revision ID: 0017
-Revises: 0015 (on the mail-accounts branch; re-chained onto 0016 when merged)
+Revises: 0016 (on the mail-accounts branch; re-chained onto 0016 when merged)
 Create Date: 2026-12-07 20:20:00.000000
 
 """
@@ -13,7 +13,7 @@ import crm.database
 
 # revision identifiers, used by Alembic.
 revision = '0017'
-down_revision = '0015'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 
