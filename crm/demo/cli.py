@@ -16,9 +16,9 @@ demo_cli = AppGroup("demo", help="Demo data.")
 
 def load_sectors():
     known = set(db.session.scalars(select(Sector.code)))
-    for code, en, ja, es in MOU_SECTORS:
+    for code, en, ja, es, eu in MOU_SECTORS:
         if code not in known:
-            db.session.add(Sector(code=code, name_en=en, name_ja=ja, name_es=es))
+            db.session.add(Sector(code=code, name_en=en, name_ja=ja, name_es=es, name_eu=eu))
 
 
 def load_users():

@@ -1,16 +1,34 @@
 """The demo programme: people on both sides of the bridge and the MoU's sectors."""
 
 MOU_SECTORS = [
-    # code, English, Japanese, Spanish
-    ("rd-innovation", "R&D and innovation", "研究開発・イノベーション", "I+D e innovación"),
-    ("automotive", "Automotive", "自動車", "Automoción"),
-    ("aeronautics", "Aeronautics", "航空宇宙", "Aeronáutica"),
-    ("manufacturing", "Manufacturing", "ものづくり", "Fabricación"),
-    ("industry-4-0", "Industry 4.0", "インダストリー4.0", "Industria 4.0"),
-    ("advanced-materials", "Advanced materials", "先端素材", "Materiales avanzados"),
-    ("robotics", "Robotics and automation", "ロボット・自動化", "Robótica y automatización"),
-    ("biotechnology", "Biotechnology", "バイオテクノロジー", "Biotecnología"),
-    ("agri-food", "Agri-food", "農業・食品", "Agroalimentación"),
+    # code, English, Japanese, Spanish, Basque
+    (
+        "rd-innovation",
+        "R&D and innovation",
+        "研究開発・イノベーション",
+        "I+D e innovación",
+        "I+G eta berrikuntza",
+    ),
+    ("automotive", "Automotive", "自動車", "Automoción", "Automobilgintza"),
+    ("aeronautics", "Aeronautics", "航空宇宙", "Aeronáutica", "Aeronautika"),
+    ("manufacturing", "Manufacturing", "ものづくり", "Fabricación", "Fabrikazioa"),
+    ("industry-4-0", "Industry 4.0", "インダストリー4.0", "Industria 4.0", "Industria 4.0"),
+    (
+        "advanced-materials",
+        "Advanced materials",
+        "先端素材",
+        "Materiales avanzados",
+        "Material aurreratuak",
+    ),
+    (
+        "robotics",
+        "Robotics and automation",
+        "ロボット・自動化",
+        "Robótica y automatización",
+        "Robotika eta automatizazioa",
+    ),
+    ("biotechnology", "Biotechnology", "バイオテクノロジー", "Biotecnología", "Bioteknologia"),
+    ("agri-food", "Agri-food", "農業・食品", "Agroalimentación", "Nekazaritzako elikagaiak"),
 ]
 
 DEMO_USERS = [

@@ -3,7 +3,7 @@
 Every loader answers 404 for a record of an event in the trash.
 """
 
-from flask import Blueprint, abort
+from flask import Blueprint, abort, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -78,3 +78,11 @@ def event_participants(event_id):
         .order_by(Organization.name, Participant.id)
         .options(selectinload(Participant.organization))
     ).all()
+
+
+SECTIONS = ("participants", "requests", "schedule")
+
+
+def section_url(event_id, section):
+    """The event page open at ``section``."""
+    return url_for("events.detail", event_id=event_id, section=section, _anchor=section)

@@ -8,7 +8,14 @@ from sqlalchemy.exc import IntegrityError
 from crm.authorization import can_edit, require_edit
 from crm.editing import edit_record, one_click, who_was_first
 from crm.events import services
-from crm.events.blueprint import bp, event_participants, get_event, get_participant, get_request
+from crm.events.blueprint import (
+    bp,
+    event_participants,
+    get_event,
+    get_participant,
+    get_request,
+    section_url,
+)
 from crm.events.forms import AddParticipantForm, ParticipantForm, RequestForm, StatusForm
 from crm.events.models import Registration, RequestStatus
 from crm.events.wording import refusal
@@ -40,7 +47,7 @@ def add_participant(event_id):
 
 
 def participants_url(participant):
-    return url_for("events.detail", event_id=participant.event_id, _anchor="participants")
+    return section_url(participant.event_id, "participants")
 
 
 @bp.route("/participants/<id:participant_id>/edit", methods=["GET", "POST"])
@@ -82,7 +89,7 @@ def set_status(participant_id):
             flash(f"{message} {who_was_first(participant)}", "warning")
     else:
         flash(_("Choose a registration status."), "danger")
-    return redirect(url_for("events.detail", event_id=participant.event_id) + "#participants")
+    return redirect(section_url(participant.event_id, "participants"))
 
 
 # Meeting requests
@@ -117,7 +124,7 @@ def new_request(event_id):
             form.requested_id.errors.append(_("This meeting has already been requested."))
         else:
             flash(_("Meeting requested."), "success")
-            return redirect(url_for("events.detail", event_id=event.id) + "#requests")
+            return redirect(section_url(event.id, "requests"))
     return render_template(
         "events/request_form.html", form=form, event=event, requesters=requesters
     )
@@ -139,7 +146,7 @@ def decide_request(request_id):
         flash(refusal(error), "danger")
     else:
         flash(_("Request accepted.") if decision == "accept" else _("Request declined."), "success")
-    return redirect(url_for("events.detail", event_id=meeting_request.event_id) + "#requests")
+    return redirect(section_url(meeting_request.event_id, "requests"))
 
 
 def deciders(requests, participants, editable):

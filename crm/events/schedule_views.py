@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from crm.authorization import can_edit, require_edit
 from crm.events import services
-from crm.events.blueprint import bp, get_event, get_meeting, get_participant
+from crm.events.blueprint import bp, get_event, get_meeting, get_participant, section_url
 from crm.events.forms import MoveForm, OutcomeForm
 from crm.events.models import B2BMeeting, MeetingRequest, Participant
 from crm.events.wording import refusal, slot_choices, slot_label
@@ -28,7 +28,7 @@ def schedule(event_id):
     except IntegrityError:  # someone changed the grid at the same instant
         db.session.rollback()
         flash(_("The schedule changed meanwhile; run the scheduler again."), "warning")
-        return redirect(url_for("events.detail", event_id=event.id) + "#schedule")
+        return redirect(section_url(event.id, "schedule"))
     flash(_("%(count)s meetings placed.", count=len(plan.placed)), "success")
     if plan.unplaced:
         flash(
@@ -39,7 +39,7 @@ def schedule(event_id):
             ),
             "warning",
         )
-    return redirect(url_for("events.detail", event_id=event.id) + "#schedule")
+    return redirect(section_url(event.id, "schedule"))
 
 
 def forms_for(meeting):

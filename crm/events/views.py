@@ -17,7 +17,7 @@ from crm.authorization import can_edit, require_edit
 from crm.deleting import trash_and_redirect
 from crm.editing import Refused, edit_record
 from crm.events import participant_views, schedule_views, services
-from crm.events.blueprint import bp, event_participants, get_event
+from crm.events.blueprint import SECTIONS, bp, event_participants, get_event
 from crm.events.forms import EventForm, StatusForm
 from crm.events.models import B2BMeeting, Event, MeetingRequest, Participant, RequestStatus
 from crm.events.wording import refusal
@@ -52,8 +52,12 @@ def index():
 
 @bp.route("/<id:event_id>")
 def detail(event_id):
-    """Participants, requests and the grid of slots × tables, in a constant number of queries."""
+    """Participants, requests or the grid of slots × tables (one section at a time, so the page
+    stays readable for an event of a hundred companies), in a constant number of queries."""
     event = get_event(event_id)
+    section = request.args.get("section")
+    if section not in SECTIONS:
+        section = SECTIONS[0]
     participants = event_participants(event.id)
     requests = db.session.scalars(
         select(MeetingRequest)
@@ -70,6 +74,7 @@ def detail(event_id):
     return render_template(
         "events/detail.html",
         event=event,
+        section=section,
         participants=participants,
         by_id={p.id: p for p in participants},
         requests=requests,

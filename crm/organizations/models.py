@@ -120,6 +120,7 @@ class Sector(db.Model):
     name_en: Mapped[str] = mapped_column(String(80))
     name_ja: Mapped[str] = mapped_column(String(80))
     name_es: Mapped[str] = mapped_column(String(80))
+    name_eu: Mapped[str | None] = mapped_column(String(80))
 
     def name(self, locale):
         return getattr(self, f"name_{locale}", None) or self.name_en

@@ -73,7 +73,8 @@ def sector_words(sectors):
     """{search key: sector} of every word for each of ``sectors`` (code, names, synonyms)."""
     words = {}
     for sector in sectors:
-        for word in (sector.code, sector.name_en, sector.name_ja, sector.name_es):
+        names = (sector.code, sector.name_en, sector.name_ja, sector.name_es, sector.name_eu)
+        for word in filter(None, names):  # a sector may have no Basque name yet
             words[search_key(word)] = sector
     for sector in sectors:
         for word in SECTOR_WORDS.get(sector.code, ()):

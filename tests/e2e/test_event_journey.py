@@ -51,6 +51,7 @@ def test_organizer_schedules_b2b_meetings_and_prints_a_schedule(page, live_serve
     page.goto(live_server + "/events/")
     page.get_by_role("link", name="Mie–Basque B2B Day").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mie–Basque B2B Day")
+    page.get_by_role("link", name="Schedule", exact=True).click()  # the page's third section
     schedule = page.locator("#schedule")
     expect(schedule.get_by_text("Accepted requests waiting for a slot: 4")).to_be_visible()
 
@@ -64,11 +65,14 @@ def test_organizer_schedules_b2b_meetings_and_prints_a_schedule(page, live_serve
     expect(schedule.get_by_text("Accepted requests waiting for a slot: 0")).to_be_visible()
 
     # The printable day of one company: its two meetings, in time order, with the table
+    page.get_by_role("link", name="Participants", exact=True).click()
     page.get_by_role("link", name="Schedule of Urola Precision Machining").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Urola Precision Machining")
-    rows = page.locator("tbody tr")
+    days = page.locator("tbody th[scope=colgroup]")  # the meetings grouped under their day
+    expect(days).to_have_count(1)
+    rows = page.locator("tbody tr:has(td)")
     expect(rows).to_have_count(2)
     expect(rows.nth(0)).to_contain_text(MIE[0])
     expect(rows.nth(1)).to_contain_text(MIE[1])
-    expect(rows.nth(0).locator("td").nth(1)).to_have_text(re.compile(r"10:00"))
+    expect(rows.nth(0).locator("td").nth(0)).to_have_text(re.compile(r"10:00"))
     expect(page.get_by_text("Asia/Tokyo")).to_be_visible()

@@ -13,6 +13,14 @@ from tests import test_authorization
 from tests.e2e.test_records_journey import sign_in
 from tests.test_labels import PAGES
 
+# The event page shows one section at a time: its other two are pages of their own.
+SECTIONS = [
+    (f"events.detail.{section}", f"{path}?section={section}")
+    for endpoint, path in PAGES
+    if endpoint == "events.detail"
+    for section in ("requests", "schedule")
+]
+
 pytestmark = pytest.mark.e2e
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
@@ -69,7 +77,9 @@ def problems(page, url):
     return found + [v for v in page.evaluate(RUN_AXE) if v["impact"] in SEVERE]
 
 
-@pytest.mark.parametrize(("endpoint", "path"), PAGES, ids=[e for e, _ in PAGES])
+@pytest.mark.parametrize(
+    ("endpoint", "path"), PAGES + SECTIONS, ids=[e for e, _ in PAGES + SECTIONS]
+)
 def test_every_page_fits_every_width_and_has_no_serious_accessibility_violation(
     page, live_server, make_user, build, sectors, endpoint, path
 ):

@@ -198,12 +198,13 @@ def test_the_printable_schedule_lists_one_participants_meetings_in_time_order(
     page = client.get(f"/events/participants/{event.participants[1]}/schedule").get_data(
         as_text=True
     )
-    rows = re.findall(r"<tr>\s*<td[^>]*>(.*?)</td>\s*<td[^>]*>(.*?)</td>\s*<td>(\d+)</td>\s*"
-                      r"<td>(.*?)</td>", page, re.S)  # fmt: skip
-    times = [re.sub(r"[^0-9:–]", "", time) for _, time, _, _ in rows]  # "10:00 AM–10:30 AM"
+    # Grouped by day: one day heading, then time, table and counterpart of each meeting.
+    assert len(re.findall(r'<th colspan="4" scope="colgroup">', page)) == 1
+    rows = re.findall(r"<tr>\s*<td[^>]*>(.*?)</td>\s*<td>(\d+)</td>\s*<td>(.*?)</td>", page, re.S)
+    times = [re.sub(r"[^0-9:–]", "", time) for time, _, _ in rows]  # "10:00 AM–10:30 AM"
     assert times == ["10:00–10:30", "10:30–11:00"]
-    assert [name for _, _, _, name in rows] == ["Basque Firm 0", "Basque Firm 2"]
-    assert all(table == "1" for _, _, table, _ in rows)
+    assert [name for _, _, name in rows] == ["Basque Firm 0", "Basque Firm 2"]
+    assert all(table == "1" for _, table, _ in rows)
     assert "Asia/Tokyo" in page and "Mie Firm 1" in page
     empty = client.get(f"/events/participants/{event.participants[0]}/schedule")
     assert empty.status_code == 200
