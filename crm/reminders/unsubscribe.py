@@ -18,7 +18,7 @@ OPTIONAL = (Kind.ASSIGNMENT, Kind.MANAGER_SUMMARY, Kind.VISIT, Kind.EVENT)
 
 
 def can_turn_off(kind):
-    return kind in SWITCHES or kind in OPTIONAL
+    return kind in SWITCHES or kind in OPTIONAL or kind is Kind.NOTIFICATION
 
 
 def _serializer():
@@ -50,6 +50,8 @@ def wants(user, kind):
     """Whether ``user`` still wants email reminders of ``kind``."""
     if kind in SWITCHES:
         return getattr(user, SWITCHES[kind])
+    if kind is Kind.NOTIFICATION:  # which notifications come by email: crm.notifications
+        return bool(user.notification_emails)
     return kind not in off_kinds(user)
 
 
@@ -63,5 +65,7 @@ def turn_off(user, kind):
     """Stop emails of ``kind`` to ``user``."""
     if kind in SWITCHES:
         setattr(user, SWITCHES[kind], False)
+    elif kind is Kind.NOTIFICATION:
+        user.notification_emails = ""
     else:
         user.email_off = ",".join(sorted(k.value for k in off_kinds(user) | {kind}))

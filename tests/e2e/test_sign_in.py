@@ -43,6 +43,7 @@ def test_a_tsu_user_works_in_japanese_and_signs_out(browser, live_server, make_u
     page.get_by_label("パスワード").fill(PASSWORD)
     page.get_by_role("button", name="ログイン").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("山田 遥")
+    page.get_by_role("button", name="山田 遥").click()  # the menu under the person's name
     page.get_by_role("button", name="ログアウト").click()
     expect(page).to_have_url(re.compile(r"/login$"))
     context.close()
@@ -54,6 +55,7 @@ def test_an_admin_creates_an_account_with_the_form(page, live_server, make_user)
     page.get_by_label("Email", exact=True).fill(admin.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="More").click()  # secondary areas are in a menu
     page.get_by_role("link", name="Accounts").click()
     page.get_by_role("link", name="New account").click()
     page.get_by_label("Email", exact=True).fill("kenji@mie.example")

@@ -77,7 +77,7 @@ CASES = {
         [
             "Vencidas:",
             "- Send the brochure (vence el 30 oct 2026, 三重県庁 (Mie Prefecture))",
-            "- lun, 2 nov 13:30 (lun, 2 nov 21:30 Tokio there): Aerospace screening",
+            "- lun, 2 nov 13:30 (lun, 2 nov 21:30 Tokio allí): Aerospace screening",
             "- mar, 3 nov 10:00 Tokio: Courtesy call",
         ],
     ),
@@ -87,7 +87,7 @@ CASES = {
         [
             "期限切れ:",
             "- Send the brochure (期限：2026/10/30, 三重県庁 (Mie Prefecture))",
-            "- 11月2日(月) 21:30 (11月2日(月) 13:30 マドリード there): Aerospace screening",
+            "- 11月2日(月) 21:30 (現地11月2日(月) 13:30 マドリード): Aerospace screening",
             "- 11月3日(火) 10:00 東京: Courtesy call",
         ],
     ),

@@ -94,7 +94,8 @@ def received(app, smtp):
     return found
 
 
-REMINDER_KINDS = [Kind.DIGEST, Kind.ASSIGNMENT, Kind.NUDGE, Kind.MANAGER_SUMMARY]
+# An action given to someone comes as the email of its notification.
+REMINDER_KINDS = [Kind.DIGEST, Kind.NOTIFICATION, Kind.NUDGE, Kind.MANAGER_SUMMARY]
 REMINDER_KINDS += [Kind.VISIT, Kind.EVENT]
 
 
