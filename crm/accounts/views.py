@@ -83,31 +83,31 @@ def signed_in(user, next_url):
     return devices.remember(redirect(safe_next(next_url)), user)
 
 
+def signed_out(event, message):
+    """Record ``event``, forget this browser's session and go to the sign-in page."""
+    record(event, "user", current_user.id, actor=current_user)
+    db.session.commit()
+    log_event(event, user_id=current_user.id)
+    logout_user()
+    session.clear()
+    flash(message, "info")
+    return redirect(url_for("accounts.login"))
+
+
 @bp.route("/logout", methods=["POST"])
 def logout():
     """Sign out of this browser only; the user's other sessions go on."""
-    if current_user.is_authenticated:
-        services.close_session()
-        record("logout", "user", current_user.id, actor=current_user)
-        db.session.commit()
-        log_event("logout", user_id=current_user.id)
-    logout_user()
-    session.clear()
-    flash(_("You have signed out."), "info")
-    return redirect(url_for("accounts.login"))
+    if not current_user.is_authenticated:
+        return redirect(url_for("accounts.login"))
+    services.close_session()
+    return signed_out("logout", _("You have signed out."))
 
 
 @bp.route("/account/sign-out-everywhere", methods=["POST"])
 def sign_out_everywhere():
     """End every session of the user, this one included (a lost phone, a shared computer)."""
     current_user.end_sessions()
-    record("logout_everywhere", "user", current_user.id, actor=current_user)
-    db.session.commit()
-    log_event("logout_everywhere", user_id=current_user.id)
-    logout_user()
-    session.clear()
-    flash(_("You have signed out everywhere."), "info")
-    return redirect(url_for("accounts.login"))
+    return signed_out("logout_everywhere", _("You have signed out everywhere."))
 
 
 @bp.route("/account", methods=["GET", "POST"])
