@@ -9,16 +9,17 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 
 from crm.accounts.models import Role
+from crm.events.blueprint import SECTIONS as EVENT_SECTIONS
 from tests import test_authorization
 from tests.e2e.test_records_journey import sign_in
 from tests.test_labels import PAGES
 
-# The event page shows one section at a time: its other two are pages of their own.
+# The event page shows one section at a time: the others are pages of their own.
 SECTIONS = [
     (f"events.detail.{section}", f"{path}?section={section}")
     for endpoint, path in PAGES
     if endpoint == "events.detail"
-    for section in ("requests", "schedule")
+    for section in EVENT_SECTIONS[1:]
 ]
 
 pytestmark = pytest.mark.e2e
