@@ -1,5 +1,7 @@
-"""Create, check and reuse the benchmark databases (SQLite files, or memory for the tiny one)."""
+"""Create, check and reuse the benchmark databases: SQLite files (memory for the tiny one), or
+the PostgreSQL database of ``BENCH_DATABASE_URL``."""
 
+import os
 from pathlib import Path
 from time import perf_counter
 from zoneinfo import ZoneInfo
@@ -29,10 +31,22 @@ BATCH = 20_000
 COUNTED = ("organizations", "contacts", "meetings", "actions", "matches")
 
 
-def make_app(path):
-    """An app on the SQLite file at ``path`` (None: a private in-memory database)."""
-    uri = f"sqlite:///{Path(path).resolve()}" if path else "sqlite://"
+def sqlite_uri(path):
+    """The SQLite file at ``path``; None: a private in-memory database."""
+    return f"sqlite:///{Path(path).resolve()}" if path else "sqlite://"
+
+
+def large_uri(path):
+    """Where the large data set lives: ``$BENCH_DATABASE_URL`` when set, else ``path``."""
+    return os.environ.get("BENCH_DATABASE_URL") or sqlite_uri(path)
+
+
+def make_app(uri):
     return create_app({"SQLALCHEMY_DATABASE_URI": uri, "INSTANCE_PATH": str(DATA_DIR / "instance")})
+
+
+def is_sqlite():
+    return db.engine.dialect.name == "sqlite"
 
 
 def expected_counts(sizes):
@@ -95,7 +109,9 @@ def ensure(app, path, sizes, rebuild=False):
     started = perf_counter()
     with app.app_context():
         db.engine.dispose()  # no connection may outlive the file it points to
-        if path:
+        if not is_sqlite():
+            db.drop_all()
+        elif path:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
         build(sizes)
@@ -143,8 +159,9 @@ def build(sizes):
         for index in indexes:
             index.create(connection)
         connection.execute(text("ANALYZE"))
-    with db.engine.connect() as connection:
-        connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+    if is_sqlite():
+        with db.engine.connect() as connection:
+            connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
 
 
 def load(tables, rows):
@@ -177,10 +194,12 @@ def redate(app):
         built = user.created_at.astimezone(ZoneInfo(BENCH_TIMEZONE)).date()
         shift = (local_today(BENCH_TIMEZONE) - built).days
         if shift:
+            due = actions.c.due_date
+            moved = func.date(due, f"{shift:+d} days") if is_sqlite() else due + shift
             db.session.execute(
                 actions.update()
                 .where(actions.c.owner_id == BENCH_USER_ID, actions.c.status == "open")
-                .values(due_date=func.date(actions.c.due_date, f"{shift:+d} days"))
+                .values(due_date=moved)
             )
             user.created_at = now_utc()
             db.session.commit()

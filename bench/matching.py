@@ -81,7 +81,7 @@ def profile(rng, pool, number):
 
 def multilingual_app():
     """An in-memory app with 20,000 organizations whose profiles mix the four languages."""
-    app = dataset.make_app(None)
+    app = dataset.make_app(dataset.sqlite_uri(None))
     rng = random.Random(20)
     pools = {"eu": clauses("eu"), "jp": clauses("jp")}
     with app.app_context():

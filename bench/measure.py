@@ -3,15 +3,18 @@
 import re
 import statistics
 from dataclasses import dataclass, field
+from functools import cache
 from math import ceil
 from time import perf_counter
 from urllib.parse import urlencode
 
+from flask import abort, current_app
 from sqlalchemy import event, select
 
 from bench.sizes import BENCH_EMAIL, BENCH_MANAGER_EMAIL, BENCH_PASSWORD, FOCUS_ORG_ID
 from crm.accounts.models import User
 from crm.authorization import EVERYONE, MATRIX
+from crm.contacts.models import Contact
 from crm.extensions import db
 from crm.organizations.models import Organization
 
@@ -72,10 +75,66 @@ def floor():
     return body, 200, {"Content-Type": "text/plain; charset=utf-8"}
 
 
+# The HTTP floors: what a bare Flask + SQLAlchemy + Jinja page costs, a list and a detail.
+FLOOR_LIST_PATH = "/bench-floor/contacts"
+FLOOR_DETAIL_PATH = "/bench-floor/contacts/<int:contact_id>"
+PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Contacts</title>
+</head><body><h1>Contacts</h1>%s</body></html>"""
+FLOOR_LIST = (
+    PAGE
+    % """<table><tr><th>Name</th><th>Email</th><th>Organization</th></tr>
+{% for contact, org in rows %}<tr><td>{{ contact.given_name }} {{ contact.family_name }}</td>
+<td>{{ contact.email or "" }}</td><td>{{ org.name }}</td></tr>{% endfor %}</table>"""
+)
+FLOOR_DETAIL = (
+    PAGE
+    % """<h2>{{ contact.given_name }} {{ contact.family_name }}</h2><dl>
+<dt>Email</dt><dd>{{ contact.email or "" }}</dd><dt>Job title</dt><dd>{{ contact.job_title or ""
+}}</dd><dt>Organization</dt><dd>{{ org.name }}</dd><dt>Country</dt><dd>{{ org.country }}</dd>
+</dl>"""
+)
+
+
+@cache
+def compiled(source):
+    """The template compiled once, as a template file is."""
+    return current_app.jinja_env.from_string(source)
+
+
+def contacts_with_organizations():
+    return (
+        select(Contact, Organization)
+        .join(Organization, Contact.organization_id == Organization.id)
+        .where(Contact.deleted_at.is_(None))
+    )
+
+
+def floor_list():
+    """50 contacts and their organizations, one select, a Jinja table."""
+    statement = contacts_with_organizations().order_by(
+        Contact.family_name, Contact.given_name, Contact.id
+    )
+    rows = db.session.execute(statement.limit(50)).all()
+    return compiled(FLOOR_LIST).render(rows=rows)
+
+
+def floor_detail(contact_id):
+    """One contact and its organization, one select, a Jinja page."""
+    row = db.session.execute(contacts_with_organizations().where(Contact.id == contact_id)).first()
+    if row is None:
+        abort(404)
+    return compiled(FLOOR_DETAIL).render(contact=row[0], org=row[1])
+
+
 def add_floor(app):
-    """Register the floor view; every endpoint needs its row in the authorization matrix."""
-    MATRIX["bench_floor"] = EVERYONE
-    app.add_url_rule(FLOOR_PATH, "bench_floor", floor)
+    """Register the floor views; every endpoint needs its row in the authorization matrix."""
+    for endpoint, path, view in (
+        ("bench_floor", FLOOR_PATH, floor),
+        ("bench_floor_list", FLOOR_LIST_PATH, floor_list),
+        ("bench_floor_detail", FLOOR_DETAIL_PATH, floor_detail),
+    ):
+        MATRIX[endpoint] = EVERYONE
+        app.add_url_rule(path, endpoint, view)
 
 
 class QueryCounter:
