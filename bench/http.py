@@ -89,11 +89,11 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def start_server(uri, port):
+def start_server(uri, port, workers=WORKERS):
     """gunicorn with the bench app; waits until it answers."""
     env = {**os.environ, "BENCH_SERVER_URI": uri, "PYTHONPATH": str(HERE.parent)}
     command = [
-        sys.executable, "-m", "gunicorn", "bench.server:app", "--workers", str(WORKERS),
+        sys.executable, "-m", "gunicorn", "bench.server:app", "--workers", str(workers),
         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "120",
     ]  # fmt: skip
     server = subprocess.Popen(command, env=env, cwd=HERE.parent)  # noqa: S603 - our own argv
