@@ -2,11 +2,11 @@
 
 gunicorn (4 sync workers by default) serves the large data set — ``BENCH_DATABASE_URL`` for
 PostgreSQL, else the SQLite file — to 50 simulated people for 60 s. Each person, in a
-thread of their own, signs in as one of the data set's users, then loops: a pause (5 s on
-average, ``--think``), then a page (home, the lists, an organization or contact page, a search, their
-actions) or, one time in five, a write (a new action, or marking one of their actions
-done). A write is correct when it answers the redirect its form answers in a browser; any
-other status, or no answer, is an error. Prints the counts, p50 and p95.
+thread of their own, is signed in as one of the data set's users and loops: a pause (5 s on
+average, ``--think``), then a page (home, the lists, an organization or contact page, a
+search, their actions) or, one time in five, a write (a new action, or marking one of their
+actions done). A write is correct when it answers the redirect its form answers in a
+browser; any other status, or no answer, is an error. Prints the counts, p50 and p95.
 """
 
 import argparse
