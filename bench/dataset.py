@@ -6,7 +6,7 @@ from pathlib import Path
 from time import perf_counter
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, func, inspect, select, text
+from sqlalchemy import Integer, bindparam, func, inspect, select, text
 
 from bench.rows import Generator, batched
 from bench.sizes import (
@@ -162,6 +162,22 @@ def build(sizes):
     if is_sqlite():
         with db.engine.connect() as connection:
             connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+    else:
+        advance_sequences()
+
+
+def advance_sequences():
+    """PostgreSQL: the rows came with their ids, so each id sequence starts after the last."""
+    with db.engine.begin() as connection:
+        for table in db.metadata.sorted_tables:
+            column = table.columns.get("id")
+            if column is None or not isinstance(column.type, Integer):
+                continue
+            sequence = func.pg_get_serial_sequence(table.name, "id")
+            following = select(func.coalesce(func.max(column), 0) + 1).scalar_subquery()
+            connection.execute(
+                select(func.setval(sequence, following, False)).where(sequence.is_not(None))
+            )
 
 
 def load(tables, rows):

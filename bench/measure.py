@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from flask import abort, current_app
 from sqlalchemy import event, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from bench.sizes import BENCH_EMAIL, BENCH_MANAGER_EMAIL, BENCH_PASSWORD, FOCUS_ORG_ID
 from crm.accounts.models import User
@@ -83,8 +84,9 @@ PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Cont
 FLOOR_LIST = (
     PAGE
     % """<table><tr><th>Name</th><th>Email</th><th>Organization</th></tr>
-{% for contact, org in rows %}<tr><td>{{ contact.given_name }} {{ contact.family_name }}</td>
-<td>{{ contact.email or "" }}</td><td>{{ org.name }}</td></tr>{% endfor %}</table>"""
+{% for contact in contacts %}<tr><td>{{ contact.given_name }} {{ contact.family_name }}</td>
+<td>{{ contact.email or "" }}</td><td>{{ contact.organization.name }}</td></tr>{% endfor %}
+</table>"""
 )
 FLOOR_DETAIL = (
     PAGE
@@ -101,29 +103,28 @@ def compiled(source):
     return current_app.jinja_env.from_string(source)
 
 
-def contacts_with_organizations():
-    return (
-        select(Contact, Organization)
-        .join(Organization, Contact.organization_id == Organization.id)
-        .where(Contact.deleted_at.is_(None))
-    )
-
-
 def floor_list():
-    """50 contacts and their organizations, one select, a Jinja table."""
-    statement = contacts_with_organizations().order_by(
-        Contact.family_name, Contact.given_name, Contact.id
-    )
-    rows = db.session.execute(statement.limit(50)).all()
-    return compiled(FLOOR_LIST).render(rows=rows)
+    """50 contacts in name order and their organizations (two selects), a Jinja table."""
+    contacts = db.session.scalars(
+        select(Contact)
+        .where(Contact.deleted_at.is_(None))
+        .order_by(Contact.family_name, Contact.given_name, Contact.id)
+        .limit(50)
+        .options(selectinload(Contact.organization))
+    ).all()
+    return compiled(FLOOR_LIST).render(contacts=contacts)
 
 
 def floor_detail(contact_id):
     """One contact and its organization, one select, a Jinja page."""
-    row = db.session.execute(contacts_with_organizations().where(Contact.id == contact_id)).first()
-    if row is None:
+    contact = db.session.scalar(
+        select(Contact)
+        .where(Contact.id == contact_id, Contact.deleted_at.is_(None))
+        .options(joinedload(Contact.organization))
+    )
+    if contact is None:
         abort(404)
-    return compiled(FLOOR_DETAIL).render(contact=row[0], org=row[1])
+    return compiled(FLOOR_DETAIL).render(contact=contact, org=contact.organization)
 
 
 def add_floor(app):
