@@ -17,6 +17,10 @@ from pathlib import Path
 
 import pytest
 
+from crm.accounts.models import Role
+from crm.extensions import db
+from crm.mailin.models import UserAddress
+from crm.organizations.models import Region
 from tests.conftest import empty_tables, free_port
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -196,3 +200,37 @@ def mailin_app(make_app, mail_settings):
 
 def corpus(name):
     return (CORPUS / name).read_bytes()
+
+
+@pytest.fixture
+def scene(app, make_user, records):
+    """Two users (one with a second address), two partner organizations with contacts, and
+    the prefecture known only by its domain."""
+    ane = make_user(Role.POINT_OF_CONTACT, email="ane@zubia.example", name="Ane Etxeberria")
+    taro = make_user(
+        Role.POINT_OF_CONTACT, email="taro@zubia.example", name="Taro Yamada",
+        timezone="Asia/Tokyo",
+    )  # fmt: skip
+    tecnalia = records.org(ane, name="Tecnalia", email_domains="tecnalia.com")
+    mie_u = records.org(
+        taro, name="Mie University", region=Region.MIE, country="JP", email_domains="mie-u.ac.jp"
+    )
+    pref = records.org(
+        taro, name="Mie Prefecture", region=Region.MIE, country="JP",
+        email_domains="pref.mie.lg.jp",
+    )  # fmt: skip
+    mikel = records.contact(
+        ane, tecnalia, given_name="Mikel", family_name="Agirre",
+        email="mikel.agirre@tecnalia.com",
+    )  # fmt: skip
+    suzuki = records.contact(
+        taro, mie_u, name_order="japanese", given_name="Hanako", family_name="Suzuki",
+        email="hanako.suzuki@mie-u.ac.jp", other_emails="suzuki@mie-u.ac.jp",
+    )  # fmt: skip
+    with app.app_context():
+        db.session.add(UserAddress(user_id=ane.id, email="ane.etxeberria@spri.eus"))
+        db.session.commit()
+    return {
+        "ane": ane, "taro": taro, "tecnalia": tecnalia, "mie_u": mie_u, "pref": pref,
+        "mikel": mikel, "suzuki": suzuki,
+    }  # fmt: skip
