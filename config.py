@@ -75,6 +75,18 @@ class Config:
         self.DIGEST_QUIET_CAP = env_int("DIGEST_QUIET_CAP", 10)
         self.OUTBOX_LEASE_MINUTES = env_int("OUTBOX_LEASE_MINUTES", 10)
 
+        # The mailbox people BCC or forward their email to (crm/mailin); no host: not polled.
+        self.MAILIN_IMAP_HOST = os.environ.get("MAILIN_IMAP_HOST", "")
+        self.MAILIN_IMAP_PORT = env_int("MAILIN_IMAP_PORT", 993)
+        self.MAILIN_IMAP_USER = os.environ.get("MAILIN_IMAP_USER", "")
+        self.MAILIN_IMAP_PASSWORD = os.environ.get("MAILIN_IMAP_PASSWORD", "")
+        self.MAILIN_IMAP_SECURITY = os.environ.get("MAILIN_IMAP_SECURITY", "ssl")  # starttls, none
+        self.MAILIN_IMAP_FOLDER = os.environ.get("MAILIN_IMAP_FOLDER", "INBOX")
+        self.MAILIN_IMAP_TIMEOUT = env_int("MAILIN_IMAP_TIMEOUT", 60)
+        self.MAILIN_ADDRESS = os.environ.get("MAILIN_ADDRESS", "")
+        self.MAILIN_MAX_BYTES = env_int("MAILIN_MAX_BYTES", 25 * 1024 * 1024)
+        self.MAILIN_TICK_SECONDS = env_int("MAILIN_TICK_SECONDS", 60)
+
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "zubia")
         self.RATELIMIT_HEADERS_ENABLED = True

@@ -43,6 +43,7 @@ AREAS = (
     "attachments",
     "calendar",
     "pipeline",
+    "mailin",
 )
 
 
@@ -138,6 +139,7 @@ def register_commands(app):
     from crm.backup.cli import backup_command, restore_command
     from crm.demo.cli import demo_cli
     from crm.imports.cli import import_command
+    from crm.mailin.cli import mailin_cli
     from crm.main.cli import dev
     from crm.reminders.cli import reminders_cli, scheduler_cli
 
@@ -151,5 +153,6 @@ def register_commands(app):
         backup_command,
         restore_command,
         import_command,
+        mailin_cli,
     ):
         app.cli.add_command(command)

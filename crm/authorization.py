@@ -169,6 +169,16 @@ MATRIX = {
     "pipeline.reassign": MANAGERS,
     "pipeline.health": EVERYONE,  # a point of contact sees only their own row
     "pipeline.health_export": EVERYONE,
+    # Mail in (issue 15): each person's own sending addresses and participants to review
+    # (managers may resolve anyone's); the text of a logged email is hidden by who logged it.
+    "mailin.add_address": EVERYONE,
+    "mailin.remove_address": OWNER_ONLY,  # the view answers 403 for another's address
+    "mailin.reviews_page": EVERYONE,  # each person's own list
+    "mailin.create_contact": OWNERS,
+    "mailin.link": OWNERS,
+    "mailin.dismiss": OWNERS,
+    "mailin.set_private": OWNERS,
+    "mailin.admin": ADMINS,
 }
 
 

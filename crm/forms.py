@@ -168,6 +168,24 @@ def e164(value, region):
     return f"{formatted};ext={number.extension}" if number.extension else formatted
 
 
+DOMAIN = re.compile(r"(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
+
+
+def domain_list(form, field):
+    """Several mail domains separated by ; , or spaces ("@" allowed): lower-case, "; "-joined."""
+    if not field.data:
+        return
+    domains = [d.lstrip("@").lower() for d in re.split(r"[;,\s]+", field.data) if d]
+    for domain in domains:
+        try:
+            ascii_domain = domain.encode("idna").decode()
+        except UnicodeError:
+            ascii_domain = ""
+        if not DOMAIN.fullmatch(ascii_domain):
+            raise ValidationError(_l("“%(domain)s” is not a mail domain.", domain=domain))
+    field.data = "; ".join(dict.fromkeys(domains))
+
+
 def email_list(form, field):
     """Several addresses separated by ; , or spaces, each valid: kept lower-case, "; "-joined."""
     if not field.data:

@@ -20,6 +20,7 @@ from tests.attachments.factories import make_attachment
 from tests.calendar.factories import feed_token
 from tests.events.factories import event_record
 from tests.imports.factories import import_run
+from tests.mailin.factories import address_of, review_of
 from tests.visits.factories import make_stop, make_visit
 
 ROLES = [None, *Role]  # None: not signed in
@@ -94,6 +95,8 @@ def build(records, make_user, app):
             "unsubscribe_token": lambda: unsubscribe_token(owner),
             "listing": lambda: "quiet",
             "ticket": lambda: one_click_ticket(owner, org),
+            "review_id": lambda: review_of(app, records, owner, org),
+            "address_id": lambda: address_of(app, owner),
         }
         for name in names:
             if name not in values:

@@ -101,6 +101,7 @@ def test_the_organization_page_shows_every_field_its_form_edits(client, login, r
         "size": Size.MEDIUM,
         "website": "https://isebay-aero.example",
         "email": "info@isebay-aero.example",
+        "email_domains": "isebay-aero.example; isebay.example",
         "phone": "+81593451234",
         "address": "1-2-3 Kasumigaura, Yokkaichi, Mie",
         "postcode": "510-0011",

@@ -96,6 +96,13 @@ VALID = {
         kind="organization",
         file=lambda: (io.BytesIO(b"Name,Region\nTecnalia,Basque Country\n"), "orgs.csv"),
     ),
+    "mailin.add_address": button(email="ane.gmail@spri.eus"),
+    "mailin.admin": form(),
+    "mailin.create_contact": form(given_name="Jon", family_name="Ugarte"),
+    "mailin.dismiss": button(),
+    "mailin.link": on_page(lambda url, places: url),  # its one select: fewer fields than others
+    "mailin.remove_address": button(),
+    "mailin.set_private": button(private="1"),
     "matching.accept": button(basque_id="{basque}", mie_id="{mie}"),
     "matching.decline": button(basque_id="{basque}", mie_id="{mie}"),
     "matching.move": button(stage="introduced"),

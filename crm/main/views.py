@@ -88,6 +88,8 @@ SECONDARY = [
     ("duplicates.index", _l("Duplicates")),
     ("admin.users", _l("Accounts")),
     ("reminders.delivery", _l("Delivery")),
+    ("mailin.reviews_page", _l("Email participants to review")),
+    ("mailin.admin", _l("Mailbox")),
 ]
 
 

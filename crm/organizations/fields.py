@@ -145,6 +145,12 @@ FIELDS = Fields(
         ),
     ),
     email_field(),
+    Field(
+        "email_domains",
+        _l("Email domains"),
+        ("email domains", "domains", "mail domains", "ドメイン", "dominios de correo"),
+        help=_l("Several separated by ; (tecnalia.com; tecnalia.es)."),
+    ),
     phone_field("代表電話"),
     Field(
         "address",

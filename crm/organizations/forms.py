@@ -16,6 +16,7 @@ from crm.forms import (
     StrictIntegerField,
     active_user_choices,
     country_choices,
+    domain_list,
     e164,
     enum_choices,
     http_url,
@@ -67,6 +68,14 @@ class OrganizationForm(EditForm):
     )
     email = EmailField(
         _l("Email"), validators=[Optional(), Length(max=254), Email()], filters=[strip]
+    )
+    email_domains = StringField(
+        _l("Email domains"),
+        validators=[Optional(), Length(max=1000), domain_list],
+        filters=[strip],
+        description=_l(
+            "Separated by ; — mail from anyone at these domains is about this organization."
+        ),
     )
     phone = StringField(
         _l("Phone"),

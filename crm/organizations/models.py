@@ -159,6 +159,9 @@ class Organization(Record, Mergeable, db.Model):
     website: Mapped[str | None] = mapped_column(String(500))
     # How to reach the organization itself, as its own lists have it.
     email: Mapped[str | None] = mapped_column(String(254))
+    # The domains its people write from ("tecnalia.com; tecnalia.es"): mail from an unknown
+    # person at one of them is about this organization (crm.mailin).
+    email_domains: Mapped[str | None] = mapped_column(String(1000))
     phone: Mapped[str | None] = mapped_column(String(40))  # E.164, read in its country
     address: Mapped[str | None] = mapped_column(String(500))
     postcode: Mapped[str | None] = mapped_column(String(20))

@@ -13,6 +13,7 @@ from flask import current_app
 from crm.clock import now_utc
 from crm.database import insert_for
 from crm.extensions import db
+from crm.mailin import jobs as mailin
 from crm.reminders.models import SchedulerHeartbeat
 from crm.reminders.planning import plan
 from crm.reminders.sending import send_due
@@ -91,4 +92,5 @@ def build_scheduler(app, background=False):
         next_run_time=datetime.now(UTC),
     )
     scheduler.add_listener(on_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED)
+    mailin.add_job(scheduler, app)  # the mailbox pass, when a mailbox is configured
     return scheduler
