@@ -1,6 +1,7 @@
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import current_user
 from wtforms import DateField, FieldList, FormField, SelectField, SelectMultipleField, TimeField
 from wtforms.fields.choices import SelectChoice
@@ -36,7 +37,7 @@ class NextActionRow(Form):
 
     title = text_field(_l("Next action"), 200)
     owner_id = SelectField(_l("Who"), coerce=int, validators=[Optional()])
-    due_date = DateField(_l("By"), validators=[Optional()])
+    due_date = DateField(lazy_pgettext("due date", "By"), validators=[Optional()])
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
