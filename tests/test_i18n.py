@@ -28,7 +28,8 @@ def extracted(tmp_path_factory):
     pot = tmp_path_factory.mktemp("pot") / "messages.pot"
     subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-         "-k", "_l", "-k", "lazy_pgettext:1c,2", "--ignore-dirs=.*", "-o", str(pot), "--no-location", "."],
+         "-k", "_l", "-k", "lazy_pgettext:1c,2", "--ignore-dirs=.*", "-o", str(pot),
+         "--no-location", "."],
         cwd=ROOT, check=True, capture_output=True,
     )  # fmt: skip
     # A message is its id and its context: pgettext's "By" (uploaded by) and "By" (due date)
