@@ -62,7 +62,7 @@ MATRIX = {
     "meetings.index": EVERYONE,
     "meetings.detail": EVERYONE,
     "meetings.create": EVERYONE,
-    "meetings.contact_options": EVERYONE,
+    "contacts.options": EVERYONE,
     "meetings.edit": OWNERS,
     "meetings.delete": OWNERS,
     "actions.mine": EVERYONE,

@@ -37,7 +37,7 @@ class ActionForm(EditForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.owner_id.choices = active_user_choices()
+        self.owner_id.choices = active_user_choices(keep=self.owner_id.data)
         self.priority.choices = enum_choices(Priority)
         self.repeat_unit.choices = optional_choices(enum_choices(RepeatUnit), "—")
         organizations = db.session.execute(

@@ -139,4 +139,4 @@ class ManagerContactForm(ContactForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.owner_id.choices = active_user_choices()
+        self.owner_id.choices = active_user_choices(keep=self.owner_id.data)

@@ -63,7 +63,7 @@ class VisitForm(EditForm):
         self.stop_days = sorted(stop_days)
         self.direction.choices = enum_choices(Direction)
         self.lead_organization_id.choices = organization_choices()
-        self.user_ids.choices = active_user_choices()
+        self.user_ids.choices = active_user_choices(keep=self.user_ids.data)
         lead = self.lead_organization_id.data
         self.contact_ids.choices = contact_choices([lead, *host_ids])
 
