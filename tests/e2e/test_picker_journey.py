@@ -5,7 +5,6 @@ from datetime import UTC, date, datetime
 
 import pytest
 from playwright.sync_api import expect
-
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
