@@ -15,6 +15,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
     IntegerField,
+    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -79,6 +80,14 @@ _ASCII_INT = re.compile(r"-?[0-9]{1,9}")
 def optional_int(value):
     """A choice's coerce for "an id or none": the empty choice is None."""
     return None if value in (None, "") else int(value)
+
+
+class OptionalSelectField(SelectField):
+    """A choice that may be left empty (``coerce=optional_int`` makes the empty one None)."""
+
+    def pre_validate(self, form):
+        if self.data is not None:
+            super().pre_validate(form)
 
 
 class MultiCheckboxField(SelectMultipleField):
