@@ -122,7 +122,6 @@ MATRIX = {
     "events.create": EVERYONE,
     "events.edit": OWNERS,
     "events.delete": OWNERS,
-    "events.organization_options": EVERYONE,
     "events.add_participant": OWNERS,
     "events.edit_participant": OWNERS,
     "events.set_status": OWNERS,

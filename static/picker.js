@@ -53,11 +53,14 @@
   }
 
   function chosenIds(picker) {
+    if (picker.dataset.mode === "text") return [];
     return [...picker.querySelectorAll(".picker-chosen input")].map((input) => input.value);
   }
 
   function setUp(picker) {
-    const input = picker.querySelector(".picker-search input");
+    // "text" mode: a field that takes "Name #id" (an event's organizer): choosing fills it in.
+    const text = picker.dataset.mode === "text";
+    const input = picker.querySelector(text ? "input[type=text]" : ".picker-search input");
     const listbox = picker.querySelector("[role=listbox]");
     const status = picker.querySelector("[data-picker-status]");
     const chips = picker.querySelector(".picker-chosen");
@@ -69,7 +72,7 @@
     let timer = null;
     let request = 0;
 
-    for (const li of chips.querySelectorAll("li")) enhanceChip(picker, li);
+    if (chips) for (const li of chips.querySelectorAll("li")) enhanceChip(picker, li);
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-expanded", "false");
@@ -130,15 +133,15 @@
     }
 
     async function search() {
-      const text = input.value.trim();
+      const typed = input.value.trim();
       const mine = ++request;
-      if (!text) {
+      if (!typed) {
         show([]);
         status.textContent = "";
         return;
       }
       const url = new URL(picker.dataset.suggest, window.location.href);
-      url.searchParams.set("q", text);
+      url.searchParams.set("q", typed.replace(/\s*#\d+$/, ""));
       try {
         const response = await fetch(url, { headers: { Accept: "application/json" } });
         if (response.ok && mine === request) show(await response.json());
@@ -150,6 +153,12 @@
     function choose(index) {
       const item = found[index];
       if (!item) return;
+      if (text) {
+        input.value = `${item.label} #${item.id}`;
+        close();
+        changed(picker);
+        return;
+      }
       if (!multiple) chips.replaceChildren();
       chips.append(chipFor(picker, item.id, item.label, type));
       input.value = "";
@@ -175,10 +184,14 @@
         }
         highlight(active + (event.key === "ArrowDown" ? 1 : -1));
       } else if (event.key === "Enter") {
-        // Enter chooses the highlighted organization; it never sends the whole form.
-        event.preventDefault();
-        if (expanded && active >= 0) choose(active);
-        else if (expanded && found.length === 1) choose(0);
+        // Enter chooses the highlighted organization; in a chips picker it never sends the
+        // form (a "Name #id" field sends it once nothing is left to choose).
+        if (expanded && (active >= 0 || found.length === 1)) {
+          event.preventDefault();
+          choose(active >= 0 ? active : 0);
+        } else if (!text) {
+          event.preventDefault();
+        }
       } else if (event.key === "Escape") {
         if (expanded) {
           event.preventDefault();
@@ -199,7 +212,7 @@
 
     // The no-JavaScript way (a "Search" button, boxes to tick) gives way to the combobox.
     for (const element of picker.querySelectorAll("[data-nojs]")) element.hidden = true;
-    const leftOver = picker.querySelector(".picker-found");
+    const leftOver = chips && picker.querySelector(".picker-found");
     if (leftOver) {
       for (const box of leftOver.querySelectorAll("input:checked")) {
         const label = picker.querySelector(`label[for="${box.id}"]`).textContent;
