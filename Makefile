@@ -29,7 +29,7 @@ lint: $(STAMP)
 
 # Re-extract the UI text and merge it into every catalogue (then translate what is new).
 translations: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l --ignore-dirs='.*' -o crm/translations/messages.pot --no-location --sort-output --width=100 .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_pgettext:1c,2 --ignore-dirs='.*' -o crm/translations/messages.pot --no-location --sort-output --width=100 .
 	$(BIN)/pybabel update -i crm/translations/messages.pot -d crm/translations --no-fuzzy-matching --width=100
 
 $(STAMP): pyproject.toml

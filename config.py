@@ -125,6 +125,10 @@ class Config:
         self.BABEL_DEFAULT_TIMEZONE = "UTC"
         self.LANGUAGES = {"en": "English", "ja": "日本語", "es": "Español", "eu": "Euskara"}
         self.DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE", "Europe/Madrid")
+        # Accounts that are not people (the one `flask user ensure-admin` makes): never offered
+        # as owners, attendees or colleagues. Addresses separated by commas.
+        system = os.environ.get("SYSTEM_ACCOUNTS", "admin@zubia.example")
+        self.SYSTEM_ACCOUNTS = [email.strip() for email in system.split(",") if email.strip()]
 
 
 class DevelopmentConfig(Config):

@@ -8,13 +8,14 @@ from zoneinfo import available_timezones
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app
+from flask import current_app, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
     IntegerField,
+    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -23,6 +24,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
+
+SEARCH = "_search"  # the name of an organization picker's "Search" button
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LINE_BREAK = re.compile(r"[\r\n\u2028\u2029]")
@@ -74,6 +77,19 @@ class StrictIntegerField(IntegerField):
 _ASCII_INT = re.compile(r"-?[0-9]{1,9}")
 
 
+def optional_int(value):
+    """A choice's coerce for "an id or none": the empty choice is None."""
+    return None if value in (None, "") else int(value)
+
+
+class OptionalSelectField(SelectField):
+    """A choice that may be left empty (``coerce=optional_int`` makes the empty one None)."""
+
+    def pre_validate(self, form):
+        if self.data is not None:
+            super().pre_validate(form)
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -98,10 +114,17 @@ class VersionField(HiddenField):
 
 class EditForm(FlaskForm):
     """A form that edits a stored record: it carries the version and the field values it was
-    loaded with, for the edit flow's conflict check (crm.editing)."""
+    loaded with, for the edit flow's conflict check (crm.editing).
+
+    A post sent by an organization picker's "Search" button (crm.organizations.picker) is not
+    a submission: the view shows the form again, every value kept, with what the search found.
+    """
 
     version = VersionField()
     loaded = HiddenField()
+
+    def is_submitted(self):
+        return super().is_submitted() and SEARCH not in request.form
 
 
 def http_url(form, field):
@@ -130,14 +153,24 @@ def enum_choices(enum_class):
     return [SelectChoice(member.value, member.label) for member in enum_class]
 
 
-def active_user_choices():
+def active_user_choices(keep=()):
+    """The people a form may name (owners, attendees, colleagues): active accounts but the
+    system ones (``SYSTEM_ACCOUNTS``); ``keep``, the id or ids the record names already, stay
+    offered so that saving it again does not fail."""
     from crm.accounts.models import User
     from crm.extensions import db
 
+    keep = [keep] if isinstance(keep, int) else [i for i in keep or () if isinstance(i, int)]
+    people = User.active & User.email.not_in(system_accounts())
     users = db.session.execute(
-        db.select(User.id, User.name).where(User.active).order_by(User.name)
+        db.select(User.id, User.name).where(people | User.id.in_(keep)).order_by(User.name)
     ).all()
     return [SelectChoice(user_id, name) for user_id, name in users]
+
+
+def system_accounts():
+    """The addresses of the accounts that are not people (the bootstrap admin)."""
+    return [email.lower() for email in current_app.config["SYSTEM_ACCOUNTS"]]
 
 
 def text_field(label, max_length, required=False, multiline=False, description=None):

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import lazy_gettext as _l
+
 from crm.clock import now_utc
 
 WORKING_HOURS = range(9, 18)  # 09:00-17:59 local, Monday to Friday
@@ -32,6 +34,18 @@ def local_clock(zone, now, viewer_zone="UTC"):
 def local_today(zone):
     """Today's date where ``zone`` is: "due today" means the reader's today."""
     return now_utc().astimezone(ZoneInfo(zone)).date()
+
+
+def quick_dates(zone):
+    """The due dates a date field offers as one-click choices: tomorrow, in a week and in two
+    weeks, from today where ``zone`` is (a Tokyo user's tomorrow starts nine hours before
+    Madrid's)."""
+    today = local_today(zone)
+    return [
+        (_l("Tomorrow"), today + timedelta(days=1)),
+        (_l("Next week"), today + timedelta(days=7)),
+        (_l("In two weeks"), today + timedelta(days=14)),
+    ]
 
 
 def local_to_utc(naive, zone, fold=0):

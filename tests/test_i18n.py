@@ -28,10 +28,13 @@ def extracted(tmp_path_factory):
     pot = tmp_path_factory.mktemp("pot") / "messages.pot"
     subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-         "-k", "_l", "--ignore-dirs=.*", "-o", str(pot), "--no-location", "."],
+         "-k", "_l", "-k", "lazy_pgettext:1c,2", "--ignore-dirs=.*", "-o", str(pot),
+         "--no-location", "."],
         cwd=ROOT, check=True, capture_output=True,
     )  # fmt: skip
-    return {m.id for m in catalog(pot) if m.id}
+    # A message is its id and its context: pgettext's "By" (uploaded by) and "By" (due date)
+    # are two messages.
+    return {(m.id, m.context) for m in catalog(pot) if m.id}
 
 
 TRANSLATED = [code for code in Config().LANGUAGES if code != "en"]
@@ -45,7 +48,10 @@ def test_every_language_offered_has_a_catalogue():
 
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_every_message_is_translated(extracted, language):
-    messages = {m.id: m for m in catalog(TRANSLATIONS / language / "LC_MESSAGES" / "messages.po")}
+    messages = {
+        (m.id, m.context): m
+        for m in catalog(TRANSLATIONS / language / "LC_MESSAGES" / "messages.po")
+    }
     missing = sorted(
         (i for i in extracted if i not in messages or not all(forms(messages[i].string))), key=str
     )
@@ -65,7 +71,9 @@ def forms(text):
 
 
 def test_english_catalogue_exists_for_every_message(extracted):
-    english = {m.id for m in catalog(TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po")}
+    english = {
+        (m.id, m.context) for m in catalog(TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po")
+    }
     assert extracted - english == set()
 
 

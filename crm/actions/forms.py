@@ -1,21 +1,22 @@
+from flask import request
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from crm.actions.fields import FIELDS
 from crm.actions.models import Priority, RepeatUnit
-from crm.contacts.models import Contact
-from crm.extensions import db
+from crm.contacts.choices import follow
 from crm.forms import (
     EditForm,
+    OptionalSelectField,
     StrictIntegerField,
     active_user_choices,
     enum_choices,
     optional_choices,
+    optional_int,
     text_field,
 )
-from crm.organizations.models import Organization
+from crm.organizations.picker import OrganizationField
 
 
 class ActionForm(EditForm):
@@ -26,8 +27,8 @@ class ActionForm(EditForm):
     owner_id = SelectField(_l("Who"), coerce=int, validators=[InputRequired()])
     due_date = DateField(_l("Due date"), validators=[InputRequired()])
     priority = SelectField(_l("Priority"), default=Priority.NORMAL.value)
-    organization_id = SelectField(_l("Organization"), validators=[Optional()])
-    contact_id = SelectField(_l("Contact"), validators=[Optional()])
+    organization_id = OrganizationField(_l("Organization"), validators=[Optional()])
+    contact_id = OptionalSelectField(_l("Contact"), coerce=optional_int, validators=[Optional()])
     repeat_every = StrictIntegerField(
         _l("Repeat every"),
         validators=[Optional(), NumberRange(1, 52)],
@@ -37,30 +38,11 @@ class ActionForm(EditForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.owner_id.choices = active_user_choices()
+        self.owner_id.choices = active_user_choices(keep=self.owner_id.data)
         self.priority.choices = enum_choices(Priority)
         self.repeat_unit.choices = optional_choices(enum_choices(RepeatUnit), "—")
-        organizations = db.session.execute(
-            db.select(Organization.id, Organization.name)
-            .where(Organization.deleted_at.is_(None))
-            .order_by(Organization.name)
-        ).all()
-        self.organization_id.choices = optional_choices(
-            [SelectChoice(str(i), name) for i, name in organizations], "—"
-        )
-        org = self.organization_id.data
-        contacts = (
-            db.session.scalars(
-                db.select(Contact)
-                .where(Contact.organization_id == int(org), Contact.deleted_at.is_(None))
-                .order_by(Contact.family_name)
-            ).all()
-            if org and str(org).isdigit()
-            else []
-        )
-        self.contact_id.choices = optional_choices(
-            [SelectChoice(str(c.id), c.display_name) for c in contacts], "—"
-        )
+        fresh = kwargs.get("obj") is None and request.method == "GET"
+        follow(self.contact_id, self.organization_id.chosen_ids, fresh=fresh)
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)

@@ -1,11 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, SelectField, StringField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from crm.contacts.fields import FIELDS
 from crm.contacts.models import NameOrder
-from crm.extensions import db
 from crm.forms import (
     EditForm,
     active_user_choices,
@@ -19,7 +17,7 @@ from crm.forms import (
     text_field,
     timezone_choices,
 )
-from crm.organizations.models import Organization
+from crm.organizations.picker import OrganizationField
 
 # How a letter to someone begins in each language, with their family name: offered as suggestions
 # on the salutation field, the contact's own language first. Without a family name yet, the word
@@ -35,7 +33,7 @@ SALUTATIONS = {
 class ContactForm(EditForm):
     """What a point of contact may set: everything but the owner (SEC-6)."""
 
-    organization_id = SelectField(_l("Organization"), coerce=int, validators=[InputRequired()])
+    organization_id = OrganizationField(_l("Organization"), validators=[InputRequired()])
     name_order = SelectField(_l("Name order"), validators=[InputRequired()])
     given_name = text_field(_l("Given name"), 100, required=True)
     family_name = text_field(_l("Family name"), 100, required=True)
@@ -83,18 +81,7 @@ class ContactForm(EditForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        organizations = db.session.execute(
-            db.select(
-                Organization.id, Organization.name, Organization.native_name, Organization.country
-            )
-            .where(Organization.deleted_at.is_(None))
-            .order_by(Organization.name)
-        ).all()
-        self._countries = {row.id: row.country for row in organizations}
-        self.organization_id.choices = [
-            SelectChoice(row.id, f"{row.native_name} ({row.name})" if row.native_name else row.name)
-            for row in organizations
-        ]
+        self._countries = {org.id: org.country for org in self.organization_id.chosen}
         self.name_order.choices = enum_choices(NameOrder)
         self.language.choices = optional_choices(language_choices(), "—")
         self.timezone.choices = optional_choices(timezone_choices(), "—")
@@ -139,4 +126,4 @@ class ManagerContactForm(ContactForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.owner_id.choices = active_user_choices()
+        self.owner_id.choices = active_user_choices(keep=self.owner_id.data)

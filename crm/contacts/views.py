@@ -3,6 +3,7 @@ from urllib.parse import quote
 from flask import (
     Blueprint,
     Response,
+    abort,
     flash,
     redirect,
     render_template,
@@ -21,7 +22,7 @@ from crm.actions.models import Action, Status
 from crm.audit.services import record
 from crm.authorization import can_edit, require_edit
 from crm.clock import now_utc
-from crm.contacts import services
+from crm.contacts import choices, services
 from crm.contacts.fields import FIELDS
 from crm.contacts.forms import ContactForm, ManagerContactForm
 from crm.contacts.models import Contact
@@ -210,3 +211,24 @@ def delete(contact_id):
         _("%(name)s was moved to the trash.", name=contact.latin_name),
         url_for("organizations.detail", organization_id=contact.organization_id),
     )
+
+
+@bp.route("/options")
+def options():
+    """The people of the chosen organizations as a form's contacts list shows them, those of
+    organizations not seen yet with one or two people ticked (static/forms.js swaps them in)."""
+    name = request.args.get("name") or "contact_ids"
+    if not name.isidentifier() or len(name) > 40:
+        abort(404)
+    multiple = request.args.get("multiple") == "true"
+    field = choices.options_field(
+        name, multiple=multiple, checked=choices.ids_in(request.args.getlist("checked"))
+    )
+    choices.offer(
+        field,
+        choices.ids_in(request.args.getlist("organization_ids"))[:50],
+        preselect=True,
+        seen=choices.ids_in(request.args.getlist("seen")),
+        with_organization=request.args.get("with_organization") == "true",
+    )
+    return render_template("contacts/_options.html", f=field)

@@ -23,7 +23,7 @@ from crm.events.models import B2BMeeting, Event, MeetingRequest, Participant, Re
 from crm.events.wording import refusal
 from crm.extensions import db
 from crm.listing import paginate
-from crm.organizations.forms import find_organizations, organization_label
+from crm.organizations.forms import organization_label
 from crm.timezones import local_today
 
 __all__ = ["bp", "participant_views", "schedule_views"]
@@ -142,11 +142,3 @@ def delete(event_id):
     return trash_and_redirect(
         get_event(event_id), _("The event was moved to the trash."), url_for("events.index")
     )
-
-
-@bp.route("/organization-options")
-def organization_options():
-    """Suggestions for the organization pickers (htmx fills a <datalist> with them)."""
-    text = (request.args.get("organization") or request.args.get("organizer_name") or "")[:200]
-    found = find_organizations(text) if text.strip() else []
-    return render_template("organizations/_suggestions.html", found=found, label=organization_label)

@@ -13,7 +13,7 @@ from crm.extensions import db
 from crm.organizations.models import Organization
 from crm.reminders.jobs import health as reminder_health
 from crm.reminders.planning import contact_due, quiet_clauses
-from crm.timezones import local_clock, local_today
+from crm.timezones import local_clock, local_today, quick_dates
 
 bp = Blueprint("main", __name__)
 
@@ -104,6 +104,7 @@ def inject_navigation():
         "nav_items": nav_items,
         "more_items": lambda: nav_items(SECONDARY),
         "current_locale": lambda: str(get_locale()),
+        "quick_date_choices": lambda: quick_dates(current_user.timezone),
     }
 
 

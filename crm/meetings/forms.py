@@ -1,16 +1,16 @@
 from datetime import datetime
 
+from flask import request
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import current_user
-from wtforms import DateField, FieldList, FormField, SelectField, SelectMultipleField, TimeField
+from wtforms import DateField, FieldList, FormField, SelectField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.form import Form
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from crm.actions.models import Priority
-from crm.contacts.models import Contact
-from crm.converters import MAX_ID
-from crm.extensions import db
+from crm.contacts.choices import follow
 from crm.forms import (
     EditForm,
     MultiCheckboxField,
@@ -21,7 +21,7 @@ from crm.forms import (
 )
 from crm.meetings.fields import FIELDS
 from crm.meetings.models import MeetingKind
-from crm.organizations.models import Organization
+from crm.organizations.picker import OrganizationsField
 from crm.timezones import local_to_utc, wall_clock_problem
 
 OCCURRENCES = [
@@ -36,7 +36,7 @@ class NextActionRow(Form):
 
     title = text_field(_l("Next action"), 200)
     owner_id = SelectField(_l("Who"), coerce=int, validators=[Optional()])
-    due_date = DateField(_l("By"), validators=[Optional()])
+    due_date = DateField(lazy_pgettext("due date", "By"), validators=[Optional()])
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
@@ -62,11 +62,9 @@ class MeetingForm(EditForm):
         _l("Duration (minutes)"), default=60, validators=[InputRequired(), NumberRange(1, 24 * 60)]
     )
     location = text_field(_l("Where"), 200)
-    organization_ids = SelectMultipleField(
-        _l("Organizations"), coerce=int, validators=[InputRequired()]
-    )
+    organization_ids = OrganizationsField(_l("Organizations"), validators=[InputRequired()])
     contact_ids = MultiCheckboxField(_l("Their people present"), coerce=int)
-    attendee_ids = SelectMultipleField(_l("Our people present"), coerce=int)
+    attendee_ids = MultiCheckboxField(_l("Our people present"), coerce=int)
     summary = text_field(_l("Summary"), 20000, multiline=True)
     outcomes = text_field(_l("Outcomes"), 20000, multiline=True)
     actions = FieldList(FormField(NextActionRow), min_entries=2, max_entries=5)
@@ -75,20 +73,11 @@ class MeetingForm(EditForm):
         super().__init__(*args, **kwargs)
         self.zone = zone
         self.kind.choices = enum_choices(MeetingKind)
-        organizations = db.session.execute(
-            db.select(Organization.id, Organization.name, Organization.native_name)
-            .where(Organization.deleted_at.is_(None))
-            .order_by(Organization.name)
-        ).all()
-        self.organization_ids.choices = [
-            SelectChoice(i, f"{native} ({name})" if native else name)
-            for i, name, native in organizations
-        ]
-        self.attendee_ids.choices = active_user_choices()
-        chosen = [i for i in self.organization_ids.data or [] if 0 < i <= MAX_ID]
-        self.contact_ids.choices = contact_choices(chosen)
+        self.attendee_ids.choices = active_user_choices(keep=self.attendee_ids.data)
+        fresh = kwargs.get("obj") is None and request.method == "GET"
+        follow(self.contact_ids, self.organization_ids.chosen_ids, fresh=fresh)
         for row in self.actions:
-            row.owner_id.choices = active_user_choices()
+            row.owner_id.choices = active_user_choices(keep=row.owner_id.data)
             if row.owner_id.data is None:
                 row.owner_id.data = current_user.id
 
@@ -143,15 +132,3 @@ class MeetingForm(EditForm):
             for row in self.actions
             if row.title.data
         ]
-
-
-def contact_choices(organization_ids):
-    """The live contacts of the chosen organizations: the people who could have been there."""
-    if not organization_ids:
-        return []
-    contacts = db.session.scalars(
-        db.select(Contact)
-        .where(Contact.organization_id.in_(organization_ids), Contact.deleted_at.is_(None))
-        .order_by(Contact.family_name, Contact.given_name)
-    )
-    return [SelectChoice(c.id, c.display_name) for c in contacts]

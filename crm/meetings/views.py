@@ -18,7 +18,7 @@ from crm.listing import choice_arg, int_arg, paginate, query_args
 from crm.matching.services import linked_match
 from crm.meetings import services
 from crm.meetings.fields import FIELDS
-from crm.meetings.forms import MeetingForm, contact_choices
+from crm.meetings.forms import MeetingForm
 from crm.meetings.models import Meeting, MeetingKind, meeting_organizations
 from crm.organizations.models import Organization, Region
 from crm.records import live_or_404
@@ -199,15 +199,6 @@ def edit(meeting_id):
         reload=get_live,
         context=lambda meeting: {"meeting": meeting},
     )
-
-
-@bp.route("/contact-options")
-def contact_options():
-    """The contacts checkboxes for the chosen organizations (htmx swaps them in)."""
-    ids = [int(v) for v in request.args.getlist("organization_ids") if v.isdigit()][:50]
-    form = MeetingForm(zone=current_user.timezone, data={"organization_ids": ids})
-    form.contact_ids.choices = contact_choices(ids)
-    return render_template("meetings/_contacts.html", form=form)
 
 
 @bp.route("/<id:meeting_id>/delete", methods=["POST"])

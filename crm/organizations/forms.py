@@ -138,7 +138,7 @@ class ManagerOrganizationForm(OrganizationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.owner_id.choices = active_user_choices()
+        self.owner_id.choices = active_user_choices(keep=self.owner_id.data)
 
 
 class LinkForm(FlaskForm):
@@ -188,9 +188,12 @@ def organization_label(org):
     return f"{org.display_name} #{org.id}"
 
 
-def find_organizations(text, *, exclude=None, limit=10):
-    """Live organizations for a picker: "… #id" picks one; otherwise by part of the name."""
+def find_organizations(text, *, exclude=None, limit=10, where=None):
+    """Live organizations for a picker: "… #id" picks one; otherwise by part of the name.
+    ``where``: a condition they must meet too (a picker's scope)."""
     statement = db.select(Organization).where(Organization.deleted_at.is_(None))
+    if where is not None:
+        statement = statement.where(where)
     if exclude is not None:
         statement = statement.where(Organization.id != exclude)
     chosen = re.search(r"#(\d{1,9})\s*$", text or "")

@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -14,7 +14,7 @@ from crm.editing import edit_record
 from crm.exports import export_list
 from crm.extensions import db
 from crm.listing import choice_arg, int_arg, paginate, query_args, sort_arg
-from crm.organizations import services
+from crm.organizations import picker, services
 from crm.organizations.fields import FIELDS
 from crm.organizations.forms import (
     LinkForm,
@@ -264,9 +264,16 @@ def add_link(organization_id):
 
 @bp.route("/suggest")
 def suggest():
-    """Suggestions for an organization picker (htmx fills a <datalist> with them)."""
+    """Suggestions for an organization picker: <option>s for a <datalist> (htmx), or with
+    ``format=json`` [{id, label}] for the picker's combobox (static/picker.js), in ``scope``."""
     text = (request.args.get("q") or request.args.get("target") or "")[:200]
-    found = find_organizations(text) if text.strip() else []
+    scope = request.args.get("scope", "")
+    if scope and scope not in picker.SCOPES:
+        abort(404)
+    where = picker.scoped(scope) if scope else None
+    found = find_organizations(text, where=where) if text.strip() else []
+    if request.args.get("format") == "json":
+        return jsonify([{"id": org.id, "label": org.display_name} for org in found])
     return render_template("organizations/_suggestions.html", found=found, label=organization_label)
 
 

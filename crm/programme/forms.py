@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
-from wtforms import DateField, SelectField, SelectMultipleField, StringField
+from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -18,6 +18,7 @@ from crm.forms import (
 from crm.matching.models import Match
 from crm.organizations.forms import sector_choices
 from crm.organizations.models import Kind, Organization
+from crm.organizations.picker import OrganizationsField, register_scope
 from crm.programme.models import Achievement, AgreementStatus
 
 INSTITUTIONS = [
@@ -29,21 +30,23 @@ INSTITUTIONS = [
 ]
 
 
-def organization_choices(condition):
-    rows = db.session.execute(
-        select(Organization.id, Organization.name, Organization.native_name)
-        .where(Organization.deleted_at.is_(None), condition)
-        .order_by(Organization.name)
-    )
-    return [SelectChoice(i, f"{native} ({name})" if native else name) for i, name, native in rows]
+def story_organizations():
+    """Who a success story can be about: a company, or one of the two sides of a match."""
+    live = Match.deleted_at.is_(None)
+    sides = select(Match.basque_id).where(live).union(select(Match.mie_id).where(live))
+    return or_(Organization.kind == Kind.COMPANY, Organization.id.in_(sides))
+
+
+INSTITUTION_SCOPE = register_scope("institutions", lambda: Organization.kind.in_(INSTITUTIONS))
+STORY_SCOPE = register_scope("story", story_organizations)
 
 
 class AgreementForm(EditForm):
     title = text_field(_l("Title"), 200, required=True)
     status = SelectField(_l("Status"), validators=[InputRequired()])
     signed_on = DateField(_l("Signed on"), validators=[Optional()])
-    party_ids = SelectMultipleField(
-        _l("Parties"), coerce=int, validators=[InputRequired()],
+    party_ids = OrganizationsField(
+        _l("Parties"), validators=[InputRequired()], scope=INSTITUTION_SCOPE,
         description=_l("The institutions that signed it, on both sides."),
     )  # fmt: skip
     sector_ids = MultiCheckboxField(_l("Sectors of common interest"), coerce=int)
@@ -57,7 +60,6 @@ class AgreementForm(EditForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.status.choices = enum_choices(AgreementStatus)
-        self.party_ids.choices = organization_choices(Organization.kind.in_(INSTITUTIONS))
         self.sector_ids.choices = sector_choices()
 
     def validate(self, extra_validators=None):
@@ -88,10 +90,10 @@ class StoryForm(EditForm):
     achievement = SelectField(_l("What was achieved"), validators=[InputRequired()])
     achieved_on = DateField(_l("Date"), validators=[InputRequired()])
     match_id = SelectField(_l("The match it came from"), validators=[Optional()])
-    organization_ids = SelectMultipleField(
+    organization_ids = OrganizationsField(
         _l("Organizations"),
-        coerce=int,
         validators=[Optional()],
+        scope=STORY_SCOPE,
         description=_l("Leave empty to use the two organizations of the match."),
     )
     summary = text_field(_l("The story"), 20000, multiline=True)
@@ -111,9 +113,6 @@ class StoryForm(EditForm):
         self.match_id.choices = optional_choices(
             [SelectChoice(str(m.id), f"{names[m.basque_id]} ↔ {names[m.mie_id]}") for m in matches],
             "—",
-        )
-        self.organization_ids.choices = organization_choices(
-            or_(Organization.id.in_(ids), Organization.kind == Kind.COMPANY)
         )
 
     def validate(self, extra_validators=None):

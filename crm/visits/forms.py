@@ -1,12 +1,10 @@
+from flask import request
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, SelectMultipleField, TimeField
-from wtforms.fields.choices import SelectChoice
+from wtforms import DateField, SelectField, TimeField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
-from crm.contacts.models import Contact
-from crm.converters import MAX_ID
-from crm.extensions import db
+from crm.contacts.choices import follow
 from crm.forms import (
     EditForm,
     MultiCheckboxField,
@@ -16,31 +14,8 @@ from crm.forms import (
     text_field,
 )
 from crm.meetings.forms import OCCURRENCES, MeetingForm
-from crm.organizations.models import Organization
+from crm.organizations.picker import OrganizationField
 from crm.visits.models import Direction
-
-
-def organization_choices():
-    rows = db.session.execute(
-        db.select(Organization.id, Organization.name, Organization.native_name)
-        .where(Organization.deleted_at.is_(None))
-        .order_by(Organization.name)
-    ).all()
-    return [SelectChoice(i, f"{native} ({name})" if native else name) for i, name, native in rows]
-
-
-def contact_choices(organization_ids):
-    """The live people of the organizations the visit is about (lead and hosts)."""
-    ids = [i for i in organization_ids if isinstance(i, int) and 0 < i <= MAX_ID]
-    if not ids:
-        return []
-    rows = db.session.execute(
-        db.select(Contact, Organization.name)
-        .join(Organization, Organization.id == Contact.organization_id)
-        .where(Contact.organization_id.in_(ids), Contact.deleted_at.is_(None))
-        .order_by(Organization.name, Contact.family_name, Contact.given_name)
-    ).all()
-    return [SelectChoice(c.id, f"{c.display_name} — {org}") for c, org in rows]
 
 
 class VisitForm(EditForm):
@@ -48,11 +23,9 @@ class VisitForm(EditForm):
     title = text_field(_l("Delegation"), 200, required=True)
     start_date = DateField(_l("First day"), validators=[InputRequired()])
     end_date = DateField(_l("Last day"), validators=[InputRequired()])
-    lead_organization_id = SelectField(
-        _l("Lead organization"), coerce=int, validators=[InputRequired()]
-    )
+    lead_organization_id = OrganizationField(_l("Lead organization"), validators=[InputRequired()])
     description = text_field(_l("Purpose"), 20000, multiline=True)
-    user_ids = SelectMultipleField(_l("Our people in the delegation"), coerce=int)
+    user_ids = MultiCheckboxField(_l("Our people in the delegation"), coerce=int)
     contact_ids = MultiCheckboxField(_l("Their people taking part"), coerce=int)
     outcomes = text_field(_l("Outcomes"), 20000, multiline=True)
 
@@ -62,10 +35,11 @@ class VisitForm(EditForm):
         super().__init__(*args, **kwargs)
         self.stop_days = sorted(stop_days)
         self.direction.choices = enum_choices(Direction)
-        self.lead_organization_id.choices = organization_choices()
-        self.user_ids.choices = active_user_choices()
-        lead = self.lead_organization_id.data
-        self.contact_ids.choices = contact_choices([lead, *host_ids])
+        self.user_ids.choices = active_user_choices(keep=self.user_ids.data)
+        self.host_ids = sorted(host_ids)
+        fresh = kwargs.get("obj") is None and request.method == "GET"
+        organizations = [*self.lead_organization_id.chosen_ids, *self.host_ids]
+        follow(self.contact_ids, organizations, fresh=fresh, with_organization=True)
 
     def validate_end_date(self, field):
         start, end = self.start_date.data, field.data
@@ -113,7 +87,7 @@ class StopForm(EditForm):
     duration_minutes = StrictIntegerField(
         _l("Duration (minutes)"), default=60, validators=[InputRequired(), NumberRange(1, 24 * 60)]
     )
-    host_organization_id = SelectField(_l("Host"), coerce=int, validators=[InputRequired()])
+    host_organization_id = OrganizationField(_l("Host"), validators=[InputRequired()])
     place = text_field(_l("Place"), 200)
     purpose = text_field(_l("Purpose of the stop"), 200, required=True)
 
@@ -127,7 +101,6 @@ class StopForm(EditForm):
         super().__init__(*args, **kwargs)
         self.zone = zone
         self.first_day, self.last_day = first_day, last_day
-        self.host_organization_id.choices = organization_choices()
 
     def validate_date(self, field):
         if field.data and not (self.first_day <= field.data <= self.last_day):

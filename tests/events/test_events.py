@@ -104,8 +104,8 @@ def test_participants_are_added_with_the_picker_and_only_once(app, client, login
         (participant,) = db.session.scalars(select(Participant)).all()
         # what it offers defaults to the organization's screening profile
         assert (participant.status, participant.offers) == (Registration.REGISTERED, "Presses")
-    suggestions = client.get("/events/organization-options?organization=fagor")
-    assert f"Fagor Arrasate #{org}" in suggestions.get_data(as_text=True)
+    suggestions = client.get("/organizations/suggest?format=json&q=fagor")
+    assert suggestions.json == [{"id": org, "label": "Fagor Arrasate"}]
 
 
 def test_the_organizer_sets_registration_status_and_offers(app, client, login, build):
@@ -313,7 +313,6 @@ def test_the_organizer_picker_suggests_in_either_script(app, client, login, make
         actor = db.session.get(User, user.id)
         new_org(actor, "Suzuka Precision", Region.MIE, native_name="鈴鹿精密")
         db.session.commit()
-    assert "Suzuka Precision" in client.get(
-        "/events/organization-options?organizer_name=鈴鹿"
-    ).get_data(as_text=True)
-    assert client.get("/events/organization-options").get_data(as_text=True).strip() == ""
+    found = client.get("/organizations/suggest?format=json&q=鈴鹿").json
+    assert [o["label"] for o in found] == ["鈴鹿精密 (Suzuka Precision)"]
+    assert client.get("/organizations/suggest?format=json").json == []
