@@ -88,6 +88,7 @@ SECONDARY = [
     ("duplicates.index", _l("Duplicates")),
     ("admin.users", _l("Accounts")),
     ("reminders.delivery", _l("Delivery")),
+    ("api.webhooks", _l("Webhooks")),
 ]
 
 
