@@ -94,6 +94,13 @@ class Config:
         self.LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "30 per minute")
         # Calendar apps poll each feed every few minutes to hours; guessing tokens needs far more.
         self.CALENDAR_FEED_LIMIT = os.environ.get("CALENDAR_FEED_LIMIT", "60 per minute")
+        # The integration API (crm/api): requests per token, and webhooks' delivery.
+        self.API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600 per minute")
+        # Webhook endpoints on private, loopback or link-local addresses are refused unless
+        # this is set (a test receiver on 127.0.0.1, an intranet integration).
+        self.WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE")
+        self.WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10)  # seconds, connect and read
+        self.WEBHOOK_MAX_PER_PASS = env_int("WEBHOOK_MAX_PER_PASS", 200)
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers we trust.
         self.PROXY_FIX_HOPS = env_int("PROXY_FIX_HOPS", 0)
         trusted = os.environ.get("TRUSTED_HOSTS", "")

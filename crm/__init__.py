@@ -12,7 +12,7 @@ from config import DEV_SECRET_KEY, load_config
 from crm.converters import IdConverter
 from crm.extensions import babel, csrf, db, limiter, login_manager, migrate
 from crm.i18n import select_locale, select_timezone
-from crm.security import enforce_session_lifetime, set_security_headers
+from crm.security import SessionInterface, enforce_session_lifetime, set_security_headers
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,6 +44,7 @@ AREAS = (
     "calendar",
     "pipeline",
     "mailin",
+    "api",
 )
 
 
@@ -117,6 +118,7 @@ def register_extensions(app):
     login_manager.user_loader(load_user)
     from crm.authorization import authorize
 
+    app.session_interface = SessionInterface()
     app.before_request(enforce_session_lifetime)
     app.before_request(authorize)
     app.after_request(set_security_headers)
@@ -135,6 +137,7 @@ def register_errorhandlers(app):
 
 def register_commands(app):
     from crm.accounts.cli import user_cli
+    from crm.api.cli import token_cli
     from crm.attachments.cli import attachments_cli
     from crm.backup.cli import backup_command, restore_command
     from crm.demo.cli import demo_cli
@@ -154,5 +157,6 @@ def register_commands(app):
         restore_command,
         import_command,
         mailin_cli,
+        token_cli,
     ):
         app.cli.add_command(command)

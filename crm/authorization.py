@@ -6,7 +6,7 @@ fails when a route has no row. Record-level rules (own / assigned records) are c
 views of each area on top of this table.
 """
 
-from flask import abort, current_app, request
+from flask import abort, current_app, g, request
 from flask_login import current_user
 
 from crm.accounts.models import Role
@@ -32,6 +32,13 @@ class OwnerOnly(OwnRecords):
 
 
 OWNER_ONLY = OwnerOnly(Role)
+
+
+class Api(str):
+    """An API route (crm/api): a personal access token authenticates it — never the session
+    cookie — and the row of the page route it names applies, so the API and the pages share
+    one matrix. crm/api/views.py adds these rows from each collection's ``pages``."""
+
 
 MATRIX = {
     "static": PUBLIC,
@@ -178,6 +185,18 @@ MATRIX = {
     "mailin.dismiss": OWNERS,
     "mailin.set_private": OWNERS,
     "mailin.admin": ADMINS,
+    # The integration API (issue 16). Its record routes are added by crm/api/views.py as
+    # ``Api`` rows naming the page route whose row applies; these are its own pages.
+    "api.openapi": PUBLIC,  # the description of the API holds no data
+    "api.docs": PUBLIC,
+    "api.tokens": EVERYONE,  # each person's own tokens (the account page)
+    "api.create_token": EVERYONE,
+    "api.revoke_token": OWNER_ONLY,  # each person revokes their own tokens
+    "api.webhooks": ADMINS,
+    "api.create_webhook": ADMINS,
+    "api.webhook": ADMINS,
+    "api.delete_webhook": ADMINS,
+    "api.redeliver": ADMINS,
 }
 
 
@@ -186,12 +205,36 @@ def authorize():
     if request.endpoint is None:  # no route matched: the 404/405 handlers answer
         return None
     allowed = MATRIX.get(request.endpoint)
+    if isinstance(allowed, Api):
+        return authorize_token(allowed)
     if allowed == PUBLIC:
         return None
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
     if allowed is None or current_user.role not in allowed:
         forbid(f"{request.endpoint} not allowed for {current_user.role}")
+    return None
+
+
+def authorize_token(page):
+    """Authenticate an API request by its bearer token and check the page's row for its user:
+    their role and state now, not when the token was made (crm/api/tokens.py)."""
+    from crm.api.models import Scope
+    from crm.api.tokens import authenticate
+
+    login_manager = current_app.login_manager
+    login_manager._update_request_context_with_user()  # nobody, whatever cookie came along
+    token = authenticate(request.headers.get("Authorization"))
+    if token is None:
+        log_event("api_unauthenticated", endpoint=request.endpoint)
+        abort(401)
+    g.api_token = token
+    login_manager._update_request_context_with_user(token.user)
+    if token.scope is Scope.READ and request.method not in ("GET", "HEAD"):
+        forbid(f"{request.endpoint}: token {token.id} may only read")
+    allowed = MATRIX[page]
+    if allowed != PUBLIC and token.user.role not in allowed:
+        forbid(f"{request.endpoint} not allowed for {token.user.role}")
     return None
 
 

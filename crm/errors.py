@@ -8,10 +8,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from crm.extensions import db
 from crm.i18n import file_size
+from crm.security import api_request
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood.")),
@@ -37,6 +38,8 @@ SQLITE_BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 
 
 def render_error(error):
+    if api_request():
+        return api_problem(error)
     code = error.code if isinstance(error, HTTPException) and error.code else 500
     title, message = MESSAGES.get(code, (error.name, error.description))
     if isinstance(error, CSRFError):
@@ -67,6 +70,13 @@ def too_large_message():
     return _l(
         "What you sent is larger than Zubia accepts (at most %(size)s).", size=file_size(limit)
     )
+
+
+def api_problem(error):
+    """Problem details, not a page, for the integration API (crm/api: JSON only)."""
+    from crm.api.problems import http_problem
+
+    return http_problem(error)
 
 
 def render_server_error(error):
@@ -105,6 +115,12 @@ def render_database_unavailable(error):
     )
     db.session.rollback()
     treat_as_signed_out_if_unknown()
+    if api_request():
+        error = ServiceUnavailable()
+        error.retry_after = RETRY_AFTER_SECONDS
+        response = api_problem(error)
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     title, message = MESSAGES[503]
     saving = request.method not in ("GET", "HEAD")
     message = NOTHING_SAVED if saving else message

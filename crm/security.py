@@ -6,6 +6,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, has_request_context, redirect, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 
@@ -27,6 +28,24 @@ CSP = "; ".join(
         "form-action 'self'",
     ]
 )
+
+
+API_PREFIX = "/api/"
+
+
+def api_request():
+    """A request to the integration API: tokens, JSON and problem details, no session."""
+    return has_request_context() and request.path.startswith(API_PREFIX)
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Signed-cookie sessions for the pages; none for the API, which a token authenticates:
+    a cookie sent to /api is neither read nor refreshed."""
+
+    def open_session(self, app, request):
+        if request.path.startswith(API_PREFIX):
+            return None  # Flask uses a null session: nothing is read, nothing is saved
+        return super().open_session(app, request)
 
 
 def is_safe_next(target):
@@ -57,6 +76,8 @@ def set_security_headers(response):
         headers["Strict-Transport-Security"] = (
             f"max-age={current_app.config['HSTS_SECONDS']}; includeSubDomains"
         )
+    if api_request():  # the API's own after_request sets no-store; no session is read here
+        return response
     no_store = "no-store" in headers.get("Cache-Control", "")  # e.g. "private, no-store"
     if current_user.is_authenticated and request.endpoint != "static" and not no_store:
         headers["Cache-Control"] = "no-store"
@@ -65,6 +86,8 @@ def set_security_headers(response):
 
 def enforce_session_lifetime():
     """Sign out a session that has been idle or alive for too long (SEC-3)."""
+    if api_request():  # a token, not a session, authenticates the API (crm.authorization)
+        return None
     if not current_user.is_authenticated or request.endpoint == "static":
         return None
     if session_expired():

@@ -57,6 +57,11 @@ VALID = {
         email="new@zubia.example", name="Miren", new_password=NEW_PASSWORD, confirm=NEW_PASSWORD
     ),
     "admin.edit_user": form(name="Miren Agirre"),
+    "api.create_token": form(name="BI dashboard", scope="read"),
+    "api.create_webhook": form(url="http://93.184.215.14/zubia", events=["organization.created"]),
+    "api.delete_webhook": button(),
+    "api.redeliver": button(),
+    "api.revoke_token": button(),
     "attachments.delete": button(),
     "attachments.upload": form(file=lambda: (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "minutes.pdf")),
     "calendar.new_feed": button(),

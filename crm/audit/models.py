@@ -25,5 +25,8 @@ class AuditEvent(db.Model):
     # {"field": [old, new], ...} for updates; free details for other actions.
     changes: Mapped[dict] = mapped_column(JSON, default=dict)
     ip: Mapped[str | None] = mapped_column(String(45))
+    # The personal access token the change came through (crm/api), or None for the pages.
+    token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id", ondelete="SET NULL"))
 
     actor = relationship("User", lazy="raise")
+    token = relationship("ApiToken", lazy="raise")

@@ -90,6 +90,7 @@ SECONDARY = [
     ("reminders.delivery", _l("Delivery")),
     ("mailin.reviews_page", _l("Email participants to review")),
     ("mailin.admin", _l("Mailbox")),
+    ("api.webhooks", _l("Webhooks")),
 ]
 
 

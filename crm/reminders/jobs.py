@@ -91,6 +91,20 @@ def build_scheduler(app, background=False):
         misfire_grace_time=None,
         next_run_time=datetime.now(UTC),
     )
+    from crm.api.webhooks import tick as webhooks_tick  # the integration API's outbox
+
+    scheduler.add_job(
+        webhooks_tick,
+        "interval",
+        args=[app],
+        seconds=app.config["REMINDER_TICK_SECONDS"],
+        id="webhooks-pass",
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=None,
+        next_run_time=datetime.now(UTC),
+    )
     scheduler.add_listener(on_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED)
     mailin.add_job(scheduler, app)  # the mailbox pass, when a mailbox is configured
     return scheduler

@@ -1,0 +1,597 @@
+"""The integration API under /api/v1 (JSON, personal access tokens), and the pages that manage
+it: tokens on the account page, webhook endpoints for admins (crm/api/pages.py)."""
+
+import base64
+import contextlib
+import hashlib
+import json
+from datetime import date, datetime
+
+from flask import current_app, g, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.datastructures import MultiDict
+
+from crm.api import problems, schema
+from crm.api.blueprint import bp
+from crm.api.models import IdempotentRequest
+from crm.api.resources import RESOURCES, is_record, shown_columns
+from crm.authorization import MATRIX, Api, require_edit
+from crm.editing import Refused, sent_values
+from crm.extensions import csrf, db, limiter
+from crm.kinds import kind_of
+from crm.records import EditConflict, check_version
+from crm.trash.services import RestoreRefused, move_to_trash, restore
+
+PREFIX = "/api/v1"
+PAGE_SIZE, MAX_PAGE_SIZE = 50, 100
+READ_ONLY = {"id", "version", "created_at", "updated_at", "url"}
+
+
+def api_limit():
+    return current_app.config["API_RATE_LIMIT"]
+
+
+def token_key():
+    """Rate limits count per token (its hash: the secret never reaches the limiter's store)."""
+    header = request.headers.get("Authorization", "")
+    if header:
+        return "token:" + hashlib.sha256(header.encode()).hexdigest()
+    return "address:" + (request.remote_addr or "unknown")
+
+
+limited = limiter.shared_limit(api_limit, scope="api", key_func=token_key)
+
+
+def api_route(rule, endpoint, view, methods, page):
+    """Register an API view: rate limited per token, CSRF-exempt (a token is no cookie), and
+    under the matrix row of ``page``, the page route that does the same (crm.authorization)."""
+    if page not in MATRIX:
+        raise KeyError(f"{endpoint}: no matrix row for the page route {page}")
+    view = limited(view)
+    csrf.exempt(view)
+    bp.add_url_rule(PREFIX + rule, endpoint, view, methods=methods)
+    MATRIX[f"api.{endpoint}"] = Api(page)
+
+
+@bp.after_app_request
+def rate_limit_headers(response):
+    if request.path.startswith("/api/"):
+        current = limiter.current_limit
+        if current is not None:
+            from crm.clock import now_utc
+
+            reset = max(0, int(current.reset_at - now_utc().timestamp()))
+            response.headers["RateLimit-Limit"] = str(current.limit.amount)
+            response.headers["RateLimit-Remaining"] = str(max(0, current.remaining))
+            response.headers["RateLimit-Reset"] = str(reset)
+        for name in ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"):
+            response.headers.pop(name, None)
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --- representing records -------------------------------------------------------------------
+
+
+def output_fields(resource):
+    """``[(name, kind)]`` a writable collection shows from its form (cached for the request)."""
+    cache = g.setdefault("api_fields", {})
+    if resource.path not in cache:
+        form = resource.schema_form()(formdata=None, meta=schema.NO_CSRF)
+        cache[resource.path] = [(f.short_name, schema.kind_of_field(f)) for f in
+                                schema.edited_fields(form)]  # fmt: skip
+    return cache[resource.path]
+
+
+def represent(resource, item):
+    data = {"id": item.id}
+    if resource.writable:
+        for name, kind in output_fields(resource):
+            getter = resource.values.get(name)
+            value = getter(item) if getter else getattr(item, name, None)
+            data[name] = schema.plain_json(schema.as_kind(kind, value))
+    else:
+        for column in shown_columns(resource):
+            data[column.name] = schema.plain_json(getattr(item, column.key))
+    for name, (_schema, getter) in resource.extra.items():
+        data[name] = schema.plain_json(getter(item))
+    if is_record(resource):
+        data.update(
+            version=item.version,
+            created_at=schema.plain_json(item.created_at),
+            updated_at=schema.plain_json(item.updated_at),
+        )
+    data["url"] = url_for(f"api.{resource.name}_read", item_id=item.id, _external=True)
+    return data
+
+
+def etag(item):
+    return f'"{item.version}"'
+
+
+def one(resource, item, status=200, headers=None):
+    response = current_app.json.response(represent(resource, item))
+    response.status_code = status
+    if is_record(resource):
+        response.headers["ETag"] = etag(item)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+# --- loading ---------------------------------------------------------------------------------
+
+
+def options(resource):
+    found = list(resource.loads)
+    with contextlib.suppress(KeyError):  # sectors and users are no record kinds
+        found.extend(kind_of(resource.model).editor_options())
+    return found
+
+
+def load(resource, item_id, *, trashed=False):
+    model = resource.model
+    statement = (
+        select(model)
+        .where(model.id == item_id)
+        .options(*options(resource))
+        .execution_options(populate_existing=True)  # fresh after a save, with what it shows
+    )
+    if resource.trashable:
+        wanted = model.deleted_at.is_not(None) if trashed else model.deleted_at.is_(None)
+        statement = statement.where(wanted)
+    item = db.session.scalar(statement)
+    if item is None:
+        raise NotFoundProblem
+    return item
+
+
+class NotFoundProblem(Exception):
+    pass
+
+
+# --- lists -----------------------------------------------------------------------------------
+
+
+def encode_cursor(sort, value, item_id):
+    raw = json.dumps([sort, schema.plain_json(value), item_id]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(text, sort, column):
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        name, value, item_id = json.loads(raw)
+        if name != sort or not isinstance(item_id, int):
+            raise ValueError
+        return typed(column, value), item_id
+    except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise BadQuery("cursor", _("This cursor is not valid for this list.")) from error
+
+
+def typed(column, value):
+    python = column.type.python_type
+    if value is None:
+        raise ValueError
+    if python is datetime:
+        return datetime.fromisoformat(value)
+    if python is date:
+        return date.fromisoformat(value)
+    if python is int:
+        if not isinstance(value, int):
+            raise ValueError
+        return value
+    if isinstance(value, str):
+        enum_class = getattr(column.type, "enum_class", None)
+        return enum_class(value) if enum_class else value
+    raise ValueError
+
+
+class BadQuery(Exception):
+    def __init__(self, name, message):
+        super().__init__(message)
+        self.errors = {name: [message]}
+
+
+def query_value(name, spec):
+    raw = request.args.get(name)
+    kind = spec.get("type")
+    if kind == "integer":
+        if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= 2**31 - 1:
+            raise BadQuery(name, _("Expected a whole number."))
+        return int(raw)
+    if spec.get("format") == "date-time":
+        try:
+            value = datetime.fromisoformat(raw)
+        except ValueError:
+            raise BadQuery(name, _("Expected a date and time (ISO 8601).")) from None
+        if value.tzinfo is None:
+            raise BadQuery(name, _("Give the time zone (Z or +09:00)."))
+        return value
+    if "enum" in spec and raw not in spec["enum"]:
+        raise BadQuery(name, _("Not one of the allowed values."))
+    if len(raw) > spec.get("maxLength", 200):
+        raise BadQuery(name, _("Too long."))
+    return raw
+
+
+def list_view(resource):
+    model = resource.model
+    statement = select(model)
+    if resource.trashable:
+        statement = statement.where(model.deleted_at.is_(None))
+    for name, spec in resource.filters.items():
+        if request.args.get(name, "") != "":
+            statement = statement.where(spec.clause(query_value(name, spec.schema)))
+    sort = request.args.get("sort", resource.default_sort)
+    descending = sort.startswith("-")
+    if sort.lstrip("-") not in resource.sorts:
+        raise BadQuery("sort", _("Not one of the allowed values."))
+    column = resource.sorts[sort.lstrip("-")]
+    limit = request.args.get("limit", str(PAGE_SIZE))
+    if not limit.isascii() or not limit.isdigit() or not 1 <= int(limit) <= MAX_PAGE_SIZE:
+        raise BadQuery("limit", _("Expected a whole number from 1 to 100."))
+    limit = int(limit)
+    if request.args.get("cursor"):
+        value, last_id = decode_cursor(request.args["cursor"], sort, column)
+        after = column < value if descending else column > value
+        same = and_(column == value, (model.id < last_id) if descending else (model.id > last_id))
+        statement = statement.where(or_(after, same))
+    order = (column.desc(), model.id.desc()) if descending else (column, model.id)
+    statement = statement.order_by(*order).limit(limit + 1).options(*options(resource))
+    items = db.session.scalars(statement).unique().all()
+    body = {"data": [represent(resource, item) for item in items[:limit]], "next": None}
+    if len(items) > limit:
+        last = items[limit - 1]
+        args = request.args.to_dict()
+        args["cursor"] = encode_cursor(sort, getattr(last, column.key), last.id)
+        body["next"] = url_for(request.endpoint, _external=True, **args)
+    return body
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def json_body():
+    if request.mimetype != "application/json" and not request.mimetype.endswith("+json"):
+        raise Unsupported
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise BadBody
+    return body
+
+
+class Unsupported(Exception):
+    pass
+
+
+class BadBody(Exception):
+    pass
+
+
+def formdata(form, body, base, *, extra=()):
+    """The form's posted data: ``base`` (what the stored record or a new one sends) with the
+    JSON ``body`` on top, and the problems of values of the wrong type or unknown names."""
+    data, errors = MultiDict(base), {}
+    fields = {field.short_name: field for field in schema.writable_fields(form)}
+    for name, value in body.items():
+        if name in READ_ONLY or name in extra:
+            continue
+        field = fields.get(name)
+        if field is None:
+            errors[name] = [_("Unknown field, or one your role may not set.")]
+        elif schema.kind_of_field(field) == schema.ROWS:
+            for key, item in schema.rows_posted(field, value, errors):
+                data.add(key, item)
+        else:
+            try:
+                data.setlist(field.name, schema.posted(field, value))
+            except ValueError as error:
+                errors[name] = [str(error)]
+    return data, errors
+
+
+def base_values(form):
+    base = MultiDict()
+    for field in schema.edited_fields(form):
+        base.setlist(field.name, sent_values(field))
+    return base
+
+
+def validated(form_class_or_builder, body, base_form, *, extra=(), **kwargs):
+    data, errors = formdata(base_form, body, base_values(base_form), extra=extra)
+    if errors:
+        raise Invalid(errors)
+    form = form_class_or_builder(formdata=data, meta=schema.NO_CSRF, **kwargs)
+    if not form.validate():
+        raise Invalid(problems.field_problems(form))
+    return form
+
+
+class Invalid(Exception):
+    def __init__(self, errors):
+        super().__init__("invalid")
+        self.errors = errors
+
+
+def fingerprint(body):
+    text = json.dumps([request.method, request.path, body], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def remembered(key, body):
+    """The stored answer to an earlier POST with this Idempotency-Key, if any."""
+    row = db.session.scalar(
+        select(IdempotentRequest).where(
+            IdempotentRequest.token_id == g.api_token.id, IdempotentRequest.key == key
+        )
+    )
+    if row is None:
+        return None
+    if row.fingerprint != fingerprint(body):
+        return problems.problem(
+            422,
+            _("This Idempotency-Key was used for a different request."),
+            kind="idempotency-key-reused",
+        )
+    response = current_app.json.response(row.body)
+    response.status_code = row.status
+    response.headers["Idempotent-Replayed"] = "true"
+    if row.location:
+        response.headers["Location"] = row.location
+    if "version" in row.body:
+        response.headers["ETag"] = f'"{row.body["version"]}"'
+    return response
+
+
+def idempotency_key():
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not 1 <= len(key) <= 255:
+        raise BadQuery("Idempotency-Key", _("Between 1 and 255 characters."))
+    return key
+
+
+def create_view(resource):
+    body = json_body()
+    key = idempotency_key()
+    if key and (earlier := remembered(key, body)) is not None:
+        return earlier
+    form_class = resource.form_class()
+    blank = form_class(formdata=None, meta=schema.NO_CSRF, data=new_defaults(resource))
+    form = validated(form_class, body, blank, data=new_defaults(resource))
+    try:
+        item = resource.create(form)
+        db.session.flush()
+    except Refused as refusal:
+        db.session.rollback()
+        raise Invalid({refusal.field or "": [refusal.message]}) from None
+    item = load_fresh(resource, item.id)
+    location = url_for(f"api.{resource.name}_read", item_id=item.id, _external=True)
+    if key:
+        db.session.add(
+            IdempotentRequest(
+                token_id=g.api_token.id,
+                key=key,
+                fingerprint=fingerprint(body),
+                status=201,
+                body=represent(resource, item),
+                location=location,
+            )
+        )
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same key, at the same time, from another request: it won
+        db.session.rollback()
+        if key and (earlier := remembered(key, body)) is not None:
+            return earlier
+        raise
+    return one(resource, item, 201, {"Location": location})
+
+
+def new_defaults(resource):
+    """What the page's "new" form starts from: the user owns and attends what they create."""
+    return {"owner_id": current_user.id, "attendee_ids": [current_user.id]}
+
+
+def load_fresh(resource, item_id):
+    return load(resource, item_id)
+
+
+def if_match(item):
+    """428 without If-Match, 412 (with the record as it is) when it names another version."""
+    if not request.headers.get("If-Match"):
+        raise Precondition(428)
+    if request.if_match.is_strong(str(item.version)) or request.if_match.star_tag:
+        return
+    if request.if_match.contains_weak(str(item.version)):
+        return
+    raise Stale(item)
+
+
+class Precondition(Exception):
+    def __init__(self, status):
+        super().__init__(status)
+        self.status = status
+
+
+def stale(resource, item_id):
+    db.session.rollback()
+    return Stale(load(resource, item_id))
+
+
+class Stale(Exception):
+    def __init__(self, item):
+        super().__init__("stale")
+        self.item = item
+
+
+def update_view(resource, item_id):
+    body = json_body()
+    item = load(resource, item_id)
+    require_edit(item)
+    if_match(item)
+    moves = {name: body[name] for name in resource.moves if name in body}
+    try:
+        if resource.writable:
+            stored = resource.edit_form(item, formdata=None, meta=schema.NO_CSRF)
+            fields = {name: value for name, value in body.items() if name not in moves}
+            base = base_values(stored)
+            data, errors = formdata(stored, fields, base, extra=resource.moves)
+            if errors:
+                raise Invalid(errors)
+            form = resource.edit_form(item, formdata=data, meta=schema.NO_CSRF)
+            if not form.validate():
+                raise Invalid(problems.field_problems(form))
+            check_version(item, item.version)
+            resource.update(item, form)
+        else:
+            unknown = set(body) - set(resource.moves) - READ_ONLY - {"reason"}
+            if unknown:
+                message = _("Unknown field, or one your role may not set.")
+                raise Invalid({name: [message] for name in sorted(unknown)})
+        apply_moves(resource, item, moves, body)
+        db.session.flush()
+        db.session.commit()
+    except (EditConflict, StaleDataError):
+        raise stale(resource, item_id) from None
+    except Refused as refusal:
+        db.session.rollback()
+        raise Invalid({refusal.field or "": [refusal.message]}) from None
+    return one(resource, load_fresh(resource, item_id))
+
+
+def apply_moves(resource, item, moves, body):
+    for name, value in moves.items():
+        spec = MOVE_SCHEMAS[resource.path][name]
+        if not isinstance(value, str) or value not in spec["enum"]:
+            raise Invalid({name: [_("Not one of the allowed values.")]})
+        handler = resource.moves[name]
+        try:
+            handler(item, value, body) if name == "stage" else handler(item, value)
+        except Exception as error:  # the service's own refusal (a reason is needed)
+            if type(error).__name__ != "StageRefused":
+                raise
+            db.session.rollback()
+            message = _("Say why: going back a stage or closing a match needs a reason.")
+            raise Invalid({"reason": [message]}) from None
+
+
+def move_schemas():
+    from crm.actions.models import Status
+    from crm.matching.models import Stage
+
+    return {
+        "actions": {"status": {"type": "string", "enum": [s.value for s in Status]}},
+        "matches": {
+            "stage": {"type": "string", "enum": [s.value for s in Stage]},
+        },
+    }
+
+
+MOVE_SCHEMAS = move_schemas()
+
+
+def delete_view(resource, item_id):
+    item = load(resource, item_id)
+    require_edit(item)
+    if_match(item)
+    try:
+        move_to_trash(item, actor=current_user)
+        db.session.commit()
+    except StaleDataError:
+        raise stale(resource, item_id) from None
+    return "", 204
+
+
+def restore_view(resource, item_id):
+    item = load(resource, item_id, trashed=True)
+    try:
+        restore(item, actor=current_user)
+        db.session.commit()
+    except RestoreRefused as refusal:
+        db.session.rollback()
+        return problems.problem(409, str(refusal), kind="restore-refused")
+    return one(resource, load_fresh(resource, item_id))
+
+
+def read_view(resource, item_id):
+    return one(resource, load(resource, item_id))
+
+
+# --- routes ----------------------------------------------------------------------------------
+
+
+def handled(view):
+    """Turn the API's own exceptions into problem details."""
+
+    def run(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except NotFoundProblem:
+            return problems.problem(404)
+        except Unsupported:
+            return problems.problem(415)
+        except BadBody:
+            return problems.problem(400, _("Send a JSON object."))
+        except BadQuery as error:
+            return problems.problem(400, str(error), kind="bad-query", errors=error.errors)
+        except Invalid as error:
+            db.session.rollback()
+            return problems.invalid(error.errors)
+        except Precondition:
+            return problems.problem(428, _("Send If-Match with the record's ETag."))
+        except Stale as error:
+            resource = kwargs["resource"]
+            response = problems.problem(
+                412,
+                _("Someone changed this record after the version you sent: nothing was saved."),
+                kind="stale",
+                current=represent(resource, error.item),
+            )
+            response.headers["ETag"] = etag(error.item)
+            return response
+
+    run.__name__ = view.__name__
+    return run
+
+
+def _bind(view, resource):
+    def bound(**kwargs):
+        return handled(view)(resource=resource, **kwargs)
+
+    bound.__name__ = f"{resource.name}_{view.__name__}"
+    return bound
+
+
+VERBS = (  # verb, rule, methods, view
+    ("list", "", ["GET"], list_view),
+    ("read", "/<id:item_id>", ["GET"], read_view),
+    ("create", "", ["POST"], create_view),
+    ("update", "/<id:item_id>", ["PATCH"], update_view),
+    ("delete", "/<id:item_id>", ["DELETE"], delete_view),
+    ("restore", "/<id:item_id>/restore", ["POST"], restore_view),
+)
+
+
+def offered(resource, verb):
+    if verb in ("list", "read"):
+        return True
+    if verb == "update":
+        return resource.writable or bool(resource.moves)
+    return resource.writable
+
+
+for _resource in RESOURCES:
+    for _verb, _rule, _methods, _view in VERBS:
+        if offered(_resource, _verb):
+            api_route(
+                f"/{_resource.path}{_rule}",
+                f"{_resource.name}_{_verb}",
+                _bind(_view, _resource),
+                _methods,
+                _resource.pages[_verb],
+            )
