@@ -82,6 +82,14 @@ class Config:
         self.LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "30 per minute")
         # Calendar apps poll each feed every few minutes to hours; guessing tokens needs far more.
         self.CALENDAR_FEED_LIMIT = os.environ.get("CALENDAR_FEED_LIMIT", "60 per minute")
+        # The public pages of B2B events (crm.public_events): every form, per client address;
+        # mailed sign-in links asked for one address; how long mailed links stay valid.
+        self.PUBLIC_FORM_LIMIT = os.environ.get("PUBLIC_FORM_LIMIT", "20 per minute")
+        self.PUBLIC_LINK_LIMIT_PER_ADDRESS = os.environ.get(
+            "PUBLIC_LINK_LIMIT_PER_ADDRESS", "3 per hour"
+        )
+        self.PUBLIC_LINK_HOURS = env_int("PUBLIC_LINK_HOURS", 72)
+        self.PUBLIC_CONFIRM_LINK_HOURS = env_int("PUBLIC_CONFIRM_LINK_HOURS", 48)
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers we trust.
         self.PROXY_FIX_HOPS = env_int("PROXY_FIX_HOPS", 0)
         trusted = os.environ.get("TRUSTED_HOSTS", "")

@@ -68,6 +68,24 @@ def tick(app):
         log.info("reminder pass: %s enqueued, %s", enqueued, counts)
 
 
+def expire_requests(app, now=None):
+    """Expire the B2B requests past their deadline; the outbox tells the requesters."""
+    from crm.public_events.services import expire_requests as expire
+
+    with app.app_context():
+        try:
+            count = expire(now or now_utc())
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+        finally:
+            db.session.remove()
+    if count:
+        log.info("%s B2B meeting requests expired", count)
+    return count
+
+
 def on_event(event):
     if event.exception:
         log.error("reminder pass failed: %r", event.exception, exc_info=event.exception)
@@ -89,6 +107,18 @@ def build_scheduler(app, background=False):
         max_instances=1,
         misfire_grace_time=None,
         next_run_time=datetime.now(UTC),
+    )
+    # Unanswered B2B meeting requests expire at their event's deadline (crm.public_events).
+    scheduler.add_job(
+        expire_requests,
+        "interval",
+        args=[app],
+        seconds=app.config["REMINDER_TICK_SECONDS"],
+        id="b2b-requests-expire",
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=None,
     )
     scheduler.add_listener(on_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED)
     return scheduler
