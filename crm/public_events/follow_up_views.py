@@ -28,7 +28,8 @@ def follow_up(event_slug):
     # One form per meeting, each with its own prefix so that every label is unique.
     chosen = request.form.get("meeting", "") if request.method == "POST" else ""
     if request.method == "POST" and not chosen.isdigit():
-        abort(400)
+        flash(_("Choose a meeting to answer about."), "danger")
+        return redirect(url_for("public_events.follow_up", event_slug=event.slug))
     form = FollowUpForm(prefix=f"m{chosen}") if chosen else None
     if form is not None and form.validate_on_submit():
         meeting = db.session.get(B2BMeeting, int(chosen))

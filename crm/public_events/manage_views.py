@@ -110,7 +110,8 @@ def decide_registration(registration_id):
         elif decision == "decline":
             services.decline(registrant, actor=current_user, now=now)
         else:
-            abort(400)
+            flash(_("Approve or decline."), "danger")
+            return redirect(url_for("public_events.manage", event_id=event.id))
         db.session.commit()
     except Refused as error:
         db.session.rollback()
@@ -153,7 +154,8 @@ def check_in(event_id):
         wanted = request.form.get("participant", "")
         found = next((p for p in participants if str(p.id) == wanted), None)
         if found is None:
-            abort(400)
+            flash(_("Choose a participant of this event."), "danger")
+            return redirect(url_for("public_events.check_in", event_id=event.id))
         arrived = request.form.get("present") != "0"
         status = Registration.ATTENDED if arrived else Registration.REGISTERED
         events.update_participant(found, {"status": status}, actor=current_user)
@@ -180,7 +182,8 @@ def attendance(b2b_id):
     require_edit(meeting.event)
     value = request.form.get("attendance")
     if value not in (Attendance.HELD.value, Attendance.NO_SHOW.value):
-        abort(400)
+        flash(_("Held or no-show?"), "danger")
+        return redirect(url_for("public_events.check_in", event_id=meeting.event_id))
     events.record_outcome(
         meeting, {"attendance": Attendance(value), "outcome": meeting.outcome}, actor=current_user
     )

@@ -154,7 +154,15 @@ def register(event_slug):
 
 def sent_page(event):
     """One answer whether the address was new, known or unknown: no enumeration."""
-    return render_template("public_events/check_mail.html", event=event)
+    flash(
+        _(
+            "If this address can use %(name)s, a link is on its way to it. The link works once"
+            " and for a limited time.",
+            name=event.name,
+        ),
+        "info",
+    )
+    return redirect(url_for("public_events.event_page", event_slug=event.slug))
 
 
 @bp.route("/<event_slug>/link", methods=["GET", "POST"])
@@ -256,7 +264,8 @@ def answer_request(event_slug):
     event, _registrant, participant = participant_or_403(event_slug)
     form = AnswerForm()
     if not form.validate_on_submit():
-        abort(400)
+        flash(_("Choose a request to answer."), "danger")
+        return redirect(url_for("public_events.home", event_slug=event.slug, _anchor="requests"))
     meeting_request = db.session.get(MeetingRequest, int(form.request_id.data))
     if meeting_request is None or meeting_request.requested_id != participant.id:
         abort(404)  # another participant's request is not even there

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from crm.accounts.models import User
 from crm.clock import now_utc
-from crm.events.models import Event
+from crm.events.models import Event, Participant
 from crm.extensions import db
 from crm.organizations.models import Region
 from crm.public_events import services
@@ -80,3 +80,44 @@ def registrant_id(app, email):
 
 def at(hour):
     return datetime(2026, 10, 1, hour, tzinfo=UTC)
+
+
+def walk_records(app, owner, org_id, upto):
+    """For the authorization walk: an event of ``owner`` open at a slug of its own, with an
+    approved registrant and a pending one. Returns (value for the path, approved registrant id):
+    the slug ("event_slug"), a pending registration's id ("registration_id") or a live link
+    token of the approved registrant ("link_token")."""
+    from crm.public_events import links
+    from crm.public_events.models import LinkPurpose
+    from tests.events.factories import event_record
+
+    event_id = event_record(app, owner, org_id, "event")
+    slug = f"walk-{event_id}"
+    with app.app_context():
+        event = db.session.get(Event, event_id)
+        event.slug, event.registration_open = slug, True
+        db.session.commit()
+    approved = registrant_in(app, event_id, email=f"approved-{event_id}@walk.example")
+    asking = registrant_in(
+        app,
+        event_id,
+        organization_name="Tecnalia",
+        side="basque_country",
+        email=f"asking-{event_id}@walk.example",
+    )
+    pending = registrant_in(app, event_id, approved=False, email=f"p-{event_id}@walk.example")
+    with app.test_request_context():
+        one, two = (db.session.get(Registrant, r) for r in (asking, approved))
+        event = db.session.get(Event, event_id)
+        parties = [db.session.get(Participant, r.participant_id) for r in (one, two)]
+        request_id = services.send_request(event, *parties, "Shall we meet?", now_utc()).id
+        db.session.commit()
+    if upto == "event_slug":
+        return slug, approved, request_id
+    if upto == "registration_id":
+        return pending, approved, request_id
+    with app.test_request_context():
+        registrant = db.session.get(Registrant, approved)
+        token = links.token(links.issue(registrant, LinkPurpose.ACCESS, now_utc()))
+        db.session.commit()
+    return token, approved, request_id
