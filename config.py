@@ -101,6 +101,14 @@ class Config:
         self.WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE")
         self.WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10)  # seconds, connect and read
         self.WEBHOOK_MAX_PER_PASS = env_int("WEBHOOK_MAX_PER_PASS", 200)
+        # The public pages of B2B events (crm.public_events): every form, per client address;
+        # mailed sign-in links asked for one address; how long mailed links stay valid.
+        self.PUBLIC_FORM_LIMIT = os.environ.get("PUBLIC_FORM_LIMIT", "20 per minute")
+        self.PUBLIC_LINK_LIMIT_PER_ADDRESS = os.environ.get(
+            "PUBLIC_LINK_LIMIT_PER_ADDRESS", "3 per hour"
+        )
+        self.PUBLIC_LINK_HOURS = env_int("PUBLIC_LINK_HOURS", 72)
+        self.PUBLIC_CONFIRM_LINK_HOURS = env_int("PUBLIC_CONFIRM_LINK_HOURS", 48)
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers we trust.
         self.PROXY_FIX_HOPS = env_int("PROXY_FIX_HOPS", 0)
         trusted = os.environ.get("TRUSTED_HOSTS", "")

@@ -38,6 +38,7 @@ AREAS = (
     "guide",
     "visits",
     "events",
+    "public_events",
     "imports",
     "duplicates",
     "attachments",

@@ -14,6 +14,9 @@ from crm.kinds import kind_of
 from crm.security import log_event
 
 PUBLIC = "public"  # reachable without signing in
+# A B2B event's participant pages: no Zubia sign-in; the view answers 403 unless the session
+# holds an approved registration of that event (crm.public_events).
+PARTICIPANT = "participant"
 EVERYONE = frozenset(Role)  # every signed-in role
 MANAGERS = frozenset({Role.MANAGER, Role.ADMIN})
 ADMINS = frozenset({Role.ADMIN})
@@ -140,6 +143,25 @@ MATRIX = {
     "events.record_outcome": OWNERS,
     "events.open_match": OWNERS,
     "events.print_schedule": EVERYONE,
+    # The public side of B2B events (issue 17): the form limits and the mailed links are the
+    # guard; a participant's pages check the registration the session holds.
+    "public_events.event_page": PUBLIC,
+    "public_events.register": PUBLIC,
+    "public_events.request_link": PUBLIC,
+    "public_events.follow_link": PUBLIC,
+    "public_events.sign_out": PUBLIC,
+    "public_events.home": PARTICIPANT,
+    "public_events.send_request": PARTICIPANT,
+    "public_events.answer_request": PARTICIPANT,
+    "public_events.availability": PARTICIPANT,
+    "public_events.agenda_file": PARTICIPANT,
+    "public_events.follow_up": PARTICIPANT,
+    "public_events.manage": OWNERS,
+    "public_events.decide_registration": OWNERS,
+    "public_events.schedule": OWNERS,
+    "public_events.check_in": OWNERS,
+    "public_events.attendance": OWNERS,
+    "public_events.ask_follow_up": OWNERS,
     # Imports: anyone may import; a run is seen only by its importer and managers.
     "imports.index": EVERYONE,
     "imports.upload": EVERYONE,
@@ -207,7 +229,7 @@ def authorize():
     allowed = MATRIX.get(request.endpoint)
     if isinstance(allowed, Api):
         return authorize_token(allowed)
-    if allowed == PUBLIC:
+    if allowed in (PUBLIC, PARTICIPANT):
         return None
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
@@ -243,6 +265,8 @@ def may_reach(user, endpoint):
     allowed = MATRIX.get(endpoint)
     if allowed == PUBLIC:
         return True
+    if allowed == PARTICIPANT:  # a string: "in" below would test for a substring
+        return False
     return user.is_authenticated and allowed is not None and user.role in allowed
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from crm import create_app
 from crm.accounts.models import Role, User
 from crm.audit.models import AuditEvent
-from crm.authorization import MATRIX, PUBLIC, Api, OwnerOnly, OwnRecords
+from crm.authorization import MATRIX, PARTICIPANT, PUBLIC, Api, OwnerOnly, OwnRecords
 from crm.extensions import db
 from tests.api.factories import api_token, webhook_delivery, webhook_endpoint
 from tests.attachments.factories import make_attachment
@@ -22,9 +22,11 @@ from tests.calendar.factories import feed_token
 from tests.events.factories import event_record
 from tests.imports.factories import import_run
 from tests.mailin.factories import address_of, review_of
+from tests.public_events.factories import walk_records
 from tests.visits.factories import make_stop, make_visit
 
-ROLES = [None, *Role]  # None: not signed in
+PARTICIPANT_PRINCIPAL = "participant"  # a B2B event's registrant, by a mailed link's session
+ROLES = [None, *Role, PARTICIPANT_PRINCIPAL]  # None: not signed in
 PARAM = re.compile(r"<(?:[^:>]+:)?([^>]+)>")
 
 
@@ -52,6 +54,12 @@ def build(records, make_user, app):
     """``build(path, owner)`` fills the path's parameters with records owned by ``owner``."""
     from crm.organizations import services
     from crm.organizations.models import LinkKind, Organization
+
+    def public(owner, org, upto):
+        value, registrant, request_id = walk_records(app, owner, org, upto)
+        fill.registrant = registrant  # whom a participant principal is, on this path
+        fill.request = request_id  # a request sent to them
+        return value
 
     def fill(path, owner, deleted=False):
         values = {}
@@ -103,6 +111,9 @@ def build(records, make_user, app):
             "token_id": lambda: api_token(app, owner),
             "endpoint_id": lambda: webhook_endpoint(app, owner),
             "delivery_id": lambda: webhook_delivery(app, owner),
+            "event_slug": lambda: public(owner, org, "event_slug"),
+            "registration_id": lambda: public(owner, org, "registration_id"),
+            "link_token": lambda: public(owner, org, "link_token"),
         }
         for name in names:
             if name not in values:
@@ -209,6 +220,7 @@ def build(records, make_user, app):
                         move_to_trash(item, actor=db.session.get(User, owner.id))
             db.session.commit()
 
+    fill.app = app
     return fill
 
 
@@ -234,6 +246,10 @@ def expect(endpoint, role, owns):
     allowed = MATRIX[endpoint]
     if allowed == PUBLIC:
         return "allowed"
+    if allowed == PARTICIPANT:  # the registrant of the path's event; of another, refused
+        return "allowed" if role == PARTICIPANT_PRINCIPAL and owns else "forbidden"
+    if role == PARTICIPANT_PRINCIPAL:
+        return "sign-in"
     if role is None:
         return "sign-in"
     if isinstance(allowed, OwnerOnly) and not owns:
@@ -250,7 +266,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("role", ROLES, ids=lambda r: r.value if r else "anonymous")
+@pytest.mark.parametrize("role", ROLES, ids=lambda r: getattr(r, "value", r) or "anonymous")
 @pytest.mark.parametrize(
     ("endpoint", "method", "path", "owns"),
     CASES,
@@ -259,9 +275,11 @@ CASES = [
 def test_route_follows_the_matrix(
     app, client, login, make_user, build, endpoint, method, path, owns, role
 ):
-    user = login(role) if role is not None else None
+    user = login(role) if isinstance(role, Role) else None
     owner = user if (owns and user is not None) else make_user()
     url = build(path, owner)
+    if role == PARTICIPANT_PRINCIPAL:
+        hold_registration(app, client, make_user, build, owns)
     before = audit_count(app)
     response = client.open(url, method=method, data={})
     outcome = expect(endpoint, role, owns)
@@ -274,6 +292,32 @@ def test_route_follows_the_matrix(
     else:
         assert response.status_code not in (401, 403, 404, 500), response.status_code
         assert not response.headers.get("Location", "").startswith("/login?")
+
+
+def hold_registration(app, client, make_user, build, owns):
+    """The browser holds the approved registration of the path's event, or, when not
+    ``owns``, one of another event."""
+    from crm.public_events.models import Registrant
+
+    registrant = getattr(build, "registrant", None)
+    if registrant is None or not owns:
+        stranger = make_user()
+        _slug, registrant, _request = walk_records(
+            app, stranger, records_org(app, stranger), "event_slug"
+        )
+    with app.app_context():
+        event_id = db.session.get(Registrant, registrant).event_id
+    with client.session_transaction() as session:
+        session["b2b"] = {str(event_id): registrant}
+
+
+def records_org(app, owner):
+    from tests.events.factories import new_org
+
+    with app.test_request_context():
+        org = new_org(db.session.get(User, owner.id), "Another Event Firm")
+        db.session.commit()
+        return org.id
 
 
 RECORD_ROUTES = [

@@ -11,7 +11,7 @@ import io
 import pytest
 
 from crm.accounts.models import Role
-from crm.authorization import MATRIX, PUBLIC, OwnRecords
+from crm.authorization import MATRIX, PARTICIPANT, PUBLIC, OwnRecords
 from tests import test_authorization
 from tests.conftest import PASSWORD
 from tests.forms import filled
@@ -136,6 +136,26 @@ VALID = {
     "programme.new_story": form(
         title="Precision machining", achieved_on="2026-10-01", organization_ids=["{mie}"]
     ),
+    "public_events.answer_request": button(request_id="{b2b_request}", decision="accept"),
+    "public_events.ask_follow_up": button(),
+    "public_events.attendance": button(attendance="held"),
+    "public_events.availability": button(),
+    "public_events.check_in": button(),
+    "public_events.decide_registration": button(decision="decline"),
+    "public_events.follow_link": button(),
+    "public_events.follow_up": button(),
+    "public_events.manage": form(slug="tsu-b2b-meetings", request_cap="5"),
+    "public_events.register": form(
+        organization_name="Tecnalia",
+        name="Ane Etxeberria",
+        email="ane@tecnalia.example",
+        offers="Robotics integration",
+        seeks="Precision machining",
+    ),
+    "public_events.request_link": form(email="ane@tecnalia.example"),
+    "public_events.schedule": button(),
+    "public_events.send_request": button(message="Shall we meet?"),
+    "public_events.sign_out": button(),
     "reminders.preferences": form(),
     "reminders.retry": button(),
     "reminders.unsubscribe": button(),
@@ -162,7 +182,7 @@ def test_every_write_route_says_what_a_valid_post_is():
 
 def allowed_role(endpoint):
     allowed = MATRIX[endpoint]
-    if allowed == PUBLIC or isinstance(allowed, OwnRecords):
+    if allowed in (PUBLIC, PARTICIPANT) or isinstance(allowed, OwnRecords):
         return Role.POINT_OF_CONTACT  # on records of their own
     return min(allowed, key=lambda role: list(Role).index(role))
 
@@ -202,7 +222,9 @@ def test_a_valid_post_never_answers_a_server_error(client, login, build, places,
     user = login(allowed_role(endpoint))
     url = build(path, user)
     how, values = VALID[endpoint]
-    places = {**places, "user": user.id}
+    places = {**places, "user": user.id, "b2b_request": getattr(build, "request", "")}
+    if MATRIX[endpoint] == PARTICIPANT:  # the approved registrant of the path's event
+        test_authorization.hold_registration(build.app, client, None, build, True)
     values = {name: placed(value, places) for name, value in values.items()}
     if how == "button":
         response = client.post(url, data=values)

@@ -52,6 +52,7 @@ class RequestStatus(LabelledEnum):
     PENDING = "pending"
     ACCEPTED = "accepted"
     DECLINED = "declined"
+    EXPIRED = "expired"  # unanswered by the event's request deadline
 
     @classmethod
     def labels(cls):
@@ -59,6 +60,7 @@ class RequestStatus(LabelledEnum):
             cls.PENDING: _l("Waiting for an answer"),
             cls.ACCEPTED: _l("Accepted"),
             cls.DECLINED: _l("Declined"),
+            cls.EXPIRED: _l("Expired unanswered"),
         }
 
 
@@ -107,6 +109,12 @@ class Event(Record, db.Model):
     # The daily B2B session, in the event's local time (see Host.timezone).
     session_start: Mapped[time]
     session_end: Mapped[time]
+    # The public side (crm.public_events): /e/<slug>, open to registration by the organizer.
+    slug: Mapped[str | None] = mapped_column(String(80), unique=True)
+    registration_open: Mapped[bool] = mapped_column(default=False)
+    registration_deadline: Mapped[datetime | None]  # UTC
+    request_cap: Mapped[int] = mapped_column(default=10)  # requests one participant may send
+    request_deadline: Mapped[datetime | None]  # UTC; pending requests expire then
 
     organizer = relationship(Organization, lazy="raise")
     owner = relationship("User", foreign_keys="Event.owner_id", lazy="raise")
@@ -167,6 +175,7 @@ class MeetingRequest(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None]
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    message: Mapped[str | None] = mapped_column(String(500))
 
     event = relationship(Event, lazy="raise")
     requester = relationship(Participant, foreign_keys=[requester_id], lazy="raise")

@@ -61,15 +61,20 @@ def _day_slots(day: date, start: time, end: time, step: timedelta, zone: str):
         moment += step
 
 
-def plan(slots, tables, fixed, wanted):
+def plan(slots, tables, fixed, wanted, unavailable=None):
     """Place ``wanted`` requests around the ``fixed`` bookings; report those that do not fit.
+
+    ``unavailable`` maps a party to the slots it cannot attend: nothing is placed there for it.
 
     Greedy, most constrained first: requests whose parties have the most meetings (wanted or
     already fixed) go first, each into the earliest slot where both parties are free and a
     table is left, at the lowest free table. A request reported as unplaced has, at the end,
     no slot where both its parties are free and a table is left.
     """
-    busy = defaultdict(set)  # slot -> parties in a meeting then
+    busy = defaultdict(set)  # slot -> parties in a meeting (or away) then
+    for party, away in (unavailable or {}).items():
+        for slot in away:
+            busy[slot].add(party)
     used = defaultdict(set)  # slot -> tables taken then
     for booking in fixed:
         busy[booking.slot] |= booking.parties

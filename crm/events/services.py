@@ -6,6 +6,7 @@ reader's language and time zone, and roll back so that nothing is saved.
 
 from datetime import time
 
+from blinker import signal
 from sqlalchemy import or_, select
 
 from crm.audit.services import diff, record
@@ -15,6 +16,10 @@ from crm.events.models import B2BMeeting, Event, MeetingRequest, Participant, Re
 from crm.extensions import db
 from crm.matching import services as matching
 from crm.matching.models import Match
+
+# A placed meeting moved to another slot or table (by the organizer): whoever tells the
+# parties listens (crm.public_events), so this area imports none of them.
+meeting_moved = signal("b2b-meeting-moved")
 
 EVENT_FIELDS = (
     "name",
@@ -120,8 +125,11 @@ def update_participant(participant, data, *, actor):
     return changes
 
 
-def request_meeting(event, requester, requested, *, actor):
-    """``requester`` asks ``requested`` for a one-to-one meeting at ``event``."""
+def request_meeting(event, requester, requested, *, actor, message=None):
+    """``requester`` asks ``requested`` for a one-to-one meeting at ``event``.
+
+    ``actor`` is None when a participant asks through the event's public pages.
+    """
     if requester.id == requested.id:
         raise Refused("oneself")
     if {requester.event_id, requested.event_id} != {event.id}:
@@ -145,7 +153,8 @@ def request_meeting(event, requester, requested, *, actor):
         event_id=event.id,
         requester_id=requester.id,
         requested_id=requested.id,
-        created_by_id=actor.id,
+        created_by_id=actor.id if actor is not None else None,
+        message=message or None,
     )
     db.session.add(request)
     db.session.flush()
@@ -162,7 +171,8 @@ def decide_request(request, accept, *, actor):
     if request.status is not RequestStatus.PENDING:
         raise Refused("decided")
     status = RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED
-    request.status, request.decided_at, request.decided_by_id = status, now_utc(), actor.id
+    request.status, request.decided_at = status, now_utc()
+    request.decided_by_id = actor.id if actor is not None else None
     db.session.flush()
     record(
         "update",
@@ -215,8 +225,11 @@ def bookings(event_id):
     ]
 
 
-def schedule(event, *, actor):
-    """Place every accepted request not yet in the grid; the meetings already there stay."""
+def schedule(event, *, actor, unavailable=None):
+    """Place every accepted request not yet in the grid; the meetings already there stay.
+
+    ``unavailable`` maps participant ids to the slots they cannot attend.
+    """
     lock_event(event)
     fixed = bookings(event.id)
     placed_ids = {b.request_id for b in fixed}
@@ -231,7 +244,7 @@ def schedule(event, *, actor):
         for request_id, one, two in accepted
         if request_id not in placed_ids
     ]
-    plan = scheduling.plan(event_slots(event), event.tables, fixed, wanted)
+    plan = scheduling.plan(event_slots(event), event.tables, fixed, wanted, unavailable)
     for booking in plan.placed:
         db.session.add(
             B2BMeeting(
@@ -273,7 +286,33 @@ def move_meeting(meeting, slot, table, *, actor):
     if changes:
         db.session.flush()
         record("update", meeting, actor=actor, changes=changes)
+        meeting_moved.send(meeting, changes=changes)
     return changes
+
+
+def expire_requests(now):
+    """Pending requests of events whose request deadline has passed become expired.
+
+    Returns the expired requests (for whoever tells their parties); the caller commits.
+    """
+    due = db.session.scalars(
+        select(MeetingRequest)
+        .join(Event, Event.id == MeetingRequest.event_id)
+        .where(
+            MeetingRequest.status == RequestStatus.PENDING,
+            Event.request_deadline.is_not(None),
+            Event.request_deadline <= now,
+            Event.deleted_at.is_(None),
+        )
+        .with_for_update(skip_locked=True)
+    ).all()
+    for request in due:
+        request.status, request.decided_at = RequestStatus.EXPIRED, now
+    if due:
+        db.session.flush()
+        for request in due:
+            record("update", request, changes={"status": ["pending", "expired"]})
+    return due
 
 
 # After the meeting

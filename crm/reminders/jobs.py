@@ -69,6 +69,24 @@ def tick(app):
         log.info("reminder pass: %s enqueued, %s", enqueued, counts)
 
 
+def expire_requests(app, now=None):
+    """Expire the B2B requests past their deadline; the outbox tells the requesters."""
+    from crm.public_events.services import expire_requests as expire
+
+    with app.app_context():
+        try:
+            count = expire(now or now_utc())
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+        finally:
+            db.session.remove()
+    if count:
+        log.info("%s B2B meeting requests expired", count)
+    return count
+
+
 def on_event(event):
     if event.exception:
         log.error("reminder pass failed: %r", event.exception, exc_info=event.exception)
@@ -79,32 +97,28 @@ def on_event(event):
 def build_scheduler(app, background=False):
     """The scheduler: in UTC, one job defined in code, no persistent job store (SCH-1, SCH-7)."""
     scheduler = (BackgroundScheduler if background else BlockingScheduler)(timezone=UTC)
-    scheduler.add_job(
-        tick,
-        "interval",
-        args=[app],
-        seconds=app.config["REMINDER_TICK_SECONDS"],
-        id="reminders-pass",
-        replace_existing=True,
-        coalesce=True,
-        max_instances=1,
-        misfire_grace_time=None,
-        next_run_time=datetime.now(UTC),
-    )
     from crm.api.webhooks import tick as webhooks_tick  # the integration API's outbox
 
-    scheduler.add_job(
-        webhooks_tick,
-        "interval",
-        args=[app],
-        seconds=app.config["REMINDER_TICK_SECONDS"],
-        id="webhooks-pass",
-        replace_existing=True,
-        coalesce=True,
-        max_instances=1,
-        misfire_grace_time=None,
-        next_run_time=datetime.now(UTC),
+    now = {"next_run_time": datetime.now(UTC)}  # a first pass at start, then every tick
+    jobs = (
+        (tick, "reminders-pass", now),
+        (webhooks_tick, "webhooks-pass", now),
+        # Unanswered B2B meeting requests expire at their event's deadline (crm.public_events).
+        (expire_requests, "b2b-requests-expire", {}),
     )
+    for job, job_id, first in jobs:
+        scheduler.add_job(
+            job,
+            "interval",
+            args=[app],
+            seconds=app.config["REMINDER_TICK_SECONDS"],
+            id=job_id,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=None,
+            **first,
+        )
     scheduler.add_listener(on_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED)
     mailin.add_job(scheduler, app)  # the mailbox pass, when a mailbox is configured
     return scheduler

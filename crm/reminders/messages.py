@@ -252,9 +252,15 @@ CONTEXTS = {
 }
 
 
+# Kinds whose recipients have no account: kind -> build(row, now), registered by their area.
+EXTERNAL = {}
+
+
 def build(row, now=None):
     """The email for ``row``, or None when it no longer applies to its recipient."""
     now = now or now_utc()
+    if row.kind in EXTERNAL:
+        return EXTERNAL[row.kind](row, now)
     user = db.session.get(User, row.recipient_id)
     if user is None or not user.active:
         return None

@@ -18,6 +18,8 @@ class Kind(LabelledEnum):
     EVENT = "event"
     NOTIFICATION = "notification"  # the email of a notification (crm.notifications)
     SIGN_IN_ALERT = "sign_in_alert"  # a burst of wrong passwords throttled the account
+    # To a company representative of a B2B event, who has no account (crm.public_events).
+    PARTICIPANT = "participant"
 
     @classmethod
     def labels(cls):
@@ -30,6 +32,7 @@ class Kind(LabelledEnum):
             cls.MANAGER_SUMMARY: _l("Weekly pipeline summary"),
             cls.NOTIFICATION: _l("Notification"),
             cls.SIGN_IN_ALERT: _l("Sign-in attempts on your account"),
+            cls.PARTICIPANT: _l("To an event participant"),
         }
 
 
@@ -69,7 +72,9 @@ class OutboxMessage(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[Kind] = mapped_column(enum_column(Kind, 20))
-    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # None for a message to someone without an account: its kind's builder finds the address
+    # from the payload (see ``messages.EXTERNAL``).
+    recipient_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     # What the message is about (ids); rendered afresh when sent, so it never shows stale data.
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
     status: Mapped[Delivery] = mapped_column(enum_column(Delivery, 10), default=Delivery.PENDING)

@@ -57,6 +57,8 @@ def wants(user, kind):
 
 def still_wanted(row):
     """False when the recipient turned this kind off after the row was written."""
+    if row.recipient_id is None:  # to someone without an account: nothing to turn off
+        return True
     user = db.session.get(User, row.recipient_id)
     return user is None or not can_turn_off(row.kind) or wants(user, row.kind)
 
