@@ -4,7 +4,7 @@ The integration API (issue 16): personal access tokens (hashes only), the first 
 Idempotency-Key, webhook endpoints and their outbox; the history names the token of a change.
 
 Revision ID: 0020
-Revises: 0018 (the integrator re-chains it after 0019)
+Revises: 0019 (the integrator re-chains it after 0019)
 Create Date: 2026-12-08 00:13:25.051299
 
 """
@@ -16,7 +16,7 @@ import crm.database
 
 # revision identifiers, used by Alembic.
 revision = '0020'
-down_revision = '0018'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 follow-up answers; request messages; outbox rows to people without an account
 
 Revision ID: 0021
-Revises: 0018
+Revises: 0020
 Create Date: 2026-12-08 00:50:00.000000
 
 """
@@ -14,7 +14,7 @@ from crm.database import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '0021'
-down_revision = '0018'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 
