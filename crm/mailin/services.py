@@ -154,7 +154,8 @@ def _new_email(original, user, *, kind=MeetingKind.EMAIL, planned=None):
         "kind": kind,
         "title": (original.subject or NO_SUBJECT)[:200],
         "starts_at": (planned.starts_at if planned else original.sent_at) or _now(),
-        "duration_minutes": planned.duration_minutes if planned else 0,
+        # An email takes no time; 1 keeps the meeting editable (the form wants 1 to 1440).
+        "duration_minutes": planned.duration_minutes if planned else 1,
         "location": (planned.location[:200] or None) if planned else None,
         "organization_ids": [org.id for org in found.organizations],
         "contact_ids": [contact.id for contact in found.contacts],

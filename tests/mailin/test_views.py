@@ -162,3 +162,16 @@ def test_the_admins_page_lists_refused_messages_with_their_reason(app, client, l
     take(app, "gmail-bcc.eml")
     with app.app_context():
         assert db.session.scalar(select(LoggedEmail)).body is None
+
+
+def test_a_threads_replies_are_grouped_under_its_first_message(app, client, scene):
+    for name in ("outlook-bcc.eml", "forward-attached-apple.eml", "reply-bcc.eml"):
+        take(app, name)
+    sign_in(client, scene["taro"].email)
+    page = client.get(f"/organizations/{scene['tecnalia']}").get_data(as_text=True)
+    assert page.count("Propuesta de taller Bilbao–Tsu</a>") == 1
+    assert "2 replies" in page
+    assert "RE: Propuesta de taller Bilbao-Tsu" not in page
+    root = page.split("Propuesta de taller Bilbao–Tsu</a>")[0].rsplit('href="', 1)[1].split('"')[0]
+    thread = client.get(root).get_data(as_text=True)
+    assert "In this thread" in thread and "RE: Propuesta de taller Bilbao-Tsu" in thread
