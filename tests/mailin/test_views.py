@@ -175,3 +175,28 @@ def test_a_threads_replies_are_grouped_under_its_first_message(app, client, scen
     root = page.split("Propuesta de taller Bilbao–Tsu</a>")[0].rsplit('href="', 1)[1].split('"')[0]
     thread = client.get(root).get_data(as_text=True)
     assert "In this thread" in thread and "RE: Propuesta de taller Bilbao-Tsu" in thread
+
+
+def test_a_stranger_at_a_webmail_is_suggested_the_organization_of_their_signature(
+    app, client, scene
+):
+    forward = (
+        "From: Ane Etxeberria <ane@zubia.example>\r\nTo: log@zubia.example\r\n"
+        "Subject: Fwd: Material samples\r\nDate: Tue, 8 Dec 2026 10:00:00 +0100\r\n"
+        "Message-ID: <fwd-samples@zubia.example>\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        "\r\n---------- Forwarded message ---------\r\n"
+        "From: Miren Zubia <miren.zubia@gmail.example>\r\n"
+        "Date: Mon, Dec 7, 2026 at 6:00 PM\r\nSubject: Material samples\r\n"
+        "To: Ane Etxeberria <ane@zubia.example>\r\n\r\nThe samples leave tomorrow.\r\n\r\n"
+        "Miren Zubia\r\nMaterials lab | www.tecnalia.com\r\n"
+    ).encode()
+    with app.app_context():
+        services.take(forward)
+        db.session.commit()
+        review = db.session.scalar(select(ParticipantReview))
+        assert (review.email, review.organization_id) == (
+            "miren.zubia@gmail.example",
+            scene["tecnalia"],
+        )
+        meeting = db.session.get(Meeting, review.meeting_id)
+        assert meeting.title == "Material samples"
