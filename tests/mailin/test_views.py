@@ -181,15 +181,15 @@ def test_a_stranger_at_a_webmail_is_suggested_the_organization_of_their_signatur
     app, client, scene
 ):
     forward = (
-        "From: Ane Etxeberria <ane@zubia.example>\r\nTo: log@zubia.example\r\n"
-        "Subject: Fwd: Material samples\r\nDate: Tue, 8 Dec 2026 10:00:00 +0100\r\n"
-        "Message-ID: <fwd-samples@zubia.example>\r\nContent-Type: text/plain; charset=utf-8\r\n"
-        "\r\n---------- Forwarded message ---------\r\n"
-        "From: Miren Zubia <miren.zubia@gmail.example>\r\n"
-        "Date: Mon, Dec 7, 2026 at 6:00 PM\r\nSubject: Material samples\r\n"
-        "To: Ane Etxeberria <ane@zubia.example>\r\n\r\nThe samples leave tomorrow.\r\n\r\n"
-        "Miren Zubia\r\nMaterials lab | www.tecnalia.com\r\n"
-    ).encode()
+        b"From: Ane Etxeberria <ane@zubia.example>\r\nTo: log@zubia.example\r\n"
+        b"Subject: Fwd: Material samples\r\nDate: Tue, 8 Dec 2026 10:00:00 +0100\r\n"
+        b"Message-ID: <fwd-samples@zubia.example>\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        b"\r\n---------- Forwarded message ---------\r\n"
+        b"From: Miren Zubia <miren.zubia@gmail.example>\r\n"
+        b"Date: Mon, Dec 7, 2026 at 6:00 PM\r\nSubject: Material samples\r\n"
+        b"To: Ane Etxeberria <ane@zubia.example>\r\n\r\nThe samples leave tomorrow.\r\n\r\n"
+        b"Miren Zubia\r\nMaterials lab | www.tecnalia.com\r\n"
+    )
     with app.app_context():
         services.take(forward)
         db.session.commit()
