@@ -62,7 +62,11 @@ def take(raw, *, key=None):
     mail = parse(raw)
     key = key or mailbox_key(mail, raw)
     if (row := seen(key)) is not None:
-        return Taken(row, seen=True)
+        if row.outcome is not Outcome.FAILED:
+            return Taken(row, seen=True)
+        # Failed before and put back in the folder by an admin: try again.
+        db.session.delete(row)
+        db.session.flush()
     row = MailboxMessage(
         key=key,
         sender=mail.sender[1][:254],

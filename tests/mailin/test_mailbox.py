@@ -6,8 +6,9 @@ from sqlalchemy import func, select
 
 from crm.extensions import db
 from crm.mailin.jobs import JOB_ID, tick
-from crm.mailin.models import LoggedEmail
+from crm.mailin.models import LoggedEmail, MailboxMessage
 from crm.mailin.polling import DONE, FAILED, MailboxError, poll
+from crm.meetings.models import Meeting
 from crm.reminders.jobs import build_scheduler
 from tests.mailin.conftest import corpus
 
@@ -70,3 +71,38 @@ def test_the_scheduler_polls_the_mailbox_every_minute(mailin_app, dovecot, scene
 def test_without_a_mailbox_there_is_no_job(app):
     assert build_scheduler(app, background=True).get_job(JOB_ID) is None
     assert isinstance(build_scheduler(app, background=True), BackgroundScheduler)
+
+
+def test_the_command_says_when_there_is_no_mailbox(app):
+    result = app.test_cli_runner().invoke(args=["mailin", "run"])
+    assert result.exit_code == 1
+    assert "MAILIN_IMAP_HOST is not set" in result.output
+
+
+def test_the_command_says_when_the_mailbox_cannot_be_reached(make_app, mail_settings, dovecot):
+    app = make_app(**{**mail_settings, "MAILIN_IMAP_PASSWORD": "wrong"})
+    result = app.test_cli_runner().invoke(args=["mailin", "run"])
+    assert result.exit_code == 1 and "cannot sign in" in result.output
+
+
+def test_a_message_that_fails_waits_in_failed_and_is_taken_when_put_back(
+    make_app, mail_settings, dovecot, scene, tmp_path
+):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("the upload folder cannot be made here")
+    app = make_app(**mail_settings, UPLOAD_FOLDER=str(blocked))
+    dovecot.deliver(corpus("outlook-bcc.eml"))  # it has a PDF to store
+    with app.app_context():
+        assert poll().outcomes == {"failed": 1}
+        row = db.session.scalar(select(MailboxMessage))
+        assert row.reason.startswith("could not be processed: NotStored")
+        assert db.session.scalar(select(func.count()).select_from(Meeting)) == 0
+    assert dovecot.count(FAILED) == 1 and dovecot.count("INBOX") == 0
+    # The admin frees the folder and moves the message back to the inbox.
+    blocked.unlink()
+    with dovecot.session() as imap:
+        imap.select(f'"{FAILED}"')
+        imap.uid("MOVE", "1:*", "INBOX")
+    with app.app_context():
+        assert poll().outcomes == {"logged": 1}
+        assert db.session.scalar(select(func.count()).select_from(Meeting)) == 1
