@@ -82,6 +82,8 @@ class Config:
         self.MAILIN_IMAP_PASSWORD = os.environ.get("MAILIN_IMAP_PASSWORD", "")
         self.MAILIN_IMAP_SECURITY = os.environ.get("MAILIN_IMAP_SECURITY", "ssl")  # starttls, none
         self.MAILIN_IMAP_FOLDER = os.environ.get("MAILIN_IMAP_FOLDER", "INBOX")
+        # A CA bundle for a server whose certificate the system does not trust (self-signed).
+        self.MAILIN_IMAP_CAFILE = os.environ.get("MAILIN_IMAP_CAFILE", "")
         self.MAILIN_IMAP_TIMEOUT = env_int("MAILIN_IMAP_TIMEOUT", 60)
         self.MAILIN_ADDRESS = os.environ.get("MAILIN_ADDRESS", "")
         self.MAILIN_MAX_BYTES = env_int("MAILIN_MAX_BYTES", 25 * 1024 * 1024)

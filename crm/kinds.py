@@ -111,3 +111,9 @@ def kinds(**wanted):
         if all(getattr(kind, key) == value for key, value in wanted.items())
     ]
     return sorted(found, key=lambda kind: kind.order)
+
+
+# Columns of tables that are no record kind (crm.mailin's participant reviews) and point at
+# organizations or contacts: their areas add them, and a merge repoints them like a kind's own
+# (crm.duplicates.merging.plain_references).
+EXTRA_REFERENCES = []

@@ -17,6 +17,11 @@ from crm.listing import int_arg
 from crm.meetings.models import Meeting, meeting_contacts, meeting_organizations
 
 PER_PAGE = 20
+# Areas that group meetings under another (crm.mailin: a thread's replies under its first
+# message) add a grouping: ``hidden(entity_type, entity_id, meeting_id)`` is a clause true for
+# the meetings shown through another one on this timeline, ``counts(ids)`` is {id: how many
+# meetings each of ``ids`` stands for}.
+GROUPINGS = []
 
 
 @dataclass
@@ -24,6 +29,7 @@ class Entry:
     kind: str  # "meeting", "action" or "change"
     at: datetime
     item: object
+    grouped: int = 0  # meetings shown through this one (a thread's replies)
 
 
 @dataclass
@@ -37,15 +43,15 @@ class Timeline:
 
 def _sources(entity_type, entity_id, history_ids):
     if entity_type == "organization":
-        meetings = select(meeting_organizations.c.meeting_id).where(
-            meeting_organizations.c.organization_id == entity_id
-        )
+        link = meeting_organizations.c
+        meetings = select(link.meeting_id).where(link.organization_id == entity_id)
         action_filter = Action.organization_id == entity_id
     else:
-        meetings = select(meeting_contacts.c.meeting_id).where(
-            meeting_contacts.c.contact_id == entity_id
-        )
+        link = meeting_contacts.c
+        meetings = select(link.meeting_id).where(link.contact_id == entity_id)
         action_filter = Action.contact_id == entity_id
+    for grouping in GROUPINGS:
+        meetings = meetings.where(~grouping.hidden(entity_type, entity_id, link.meeting_id))
     return union_all(
         select(literal("meeting").label("kind"), Meeting.id, Meeting.starts_at.label("at")).where(
             Meeting.id.in_(meetings), Meeting.deleted_at.is_(None)
@@ -76,6 +82,11 @@ def timeline(entity_type, entity_id):
     wanted = {kind: [row.id for row in keys if row.kind == kind] for kind in _LOADERS}
     loaded = {kind: _LOADERS[kind](ids) if ids else {} for kind, ids in wanted.items()}
     entries = [Entry(row.kind, row.at, loaded[row.kind][row.id]) for row in keys]
+    for grouping in GROUPINGS if wanted["meeting"] else ():
+        counts = grouping.counts(wanted["meeting"])
+        for entry in entries:
+            if entry.kind == "meeting":
+                entry.grouped += counts.get(entry.item.id, 0)
     return Timeline(entries, page, pages, total, frozenset(history_ids - {entity_id}))
 
 

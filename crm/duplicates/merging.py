@@ -20,7 +20,7 @@ from crm.contacts import services as contacts
 from crm.contacts.models import Contact
 from crm.events.models import B2BMeeting, MeetingRequest, Participant
 from crm.extensions import db
-from crm.kinds import kinds
+from crm.kinds import EXTRA_REFERENCES, kinds
 from crm.matching.models import Decline, Match, Stage
 from crm.matching.services import move
 from crm.meetings import services as meetings
@@ -58,10 +58,11 @@ LINEAGE = "merged_into_id"  # names the record a merged one went into: stays, li
 def plain_references(table_name):
     """(kind, column) of every column of a record kind's table that refers to ``table_name``
     and is not in HANDLED."""
+    columns = [(kind, column) for kind in kinds() for column in kind.model.__table__.c]
+    columns += [(None, column) for column in EXTRA_REFERENCES]
     return [
         (kind, column)
-        for kind in kinds()
-        for column in kind.model.__table__.c
+        for kind, column in columns
         if column.name != LINEAGE
         and f"{column.table.name}.{column.name}" not in HANDLED[table_name]
         and any(key.column.table.name == table_name for key in column.foreign_keys)
@@ -70,7 +71,8 @@ def plain_references(table_name):
 
 def _repoint_plain(table_name, old, new, moved):
     for kind, column in plain_references(table_name):
-        moved[kind.name] = moved.get(kind.name, 0) + _repoint(column, old, new)
+        name = kind.name if kind else column.table.name
+        moved[name] = moved.get(name, 0) + _repoint(column, old, new)
 
 
 def merge_organizations(survivor, merged, values, *, actor):

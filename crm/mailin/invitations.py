@@ -51,7 +51,7 @@ def read_invitation(text):
             sequence=int(event.get("SEQUENCE", 0) or 0),
             starts_at=start_utc,
             utc_offset_minutes=int(offset / timedelta(minutes=1)) if offset is not None else None,
-            duration_minutes=max(0, min(minutes, 24 * 60)),
+            duration_minutes=max(1, min(minutes, 24 * 60)),
             summary=str(event.get("SUMMARY", "")).strip(),
             location=str(event.get("LOCATION", "")).strip(),
         )

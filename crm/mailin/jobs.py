@@ -17,6 +17,10 @@ def tick(app):
         except MailboxError as error:
             log.warning("mailbox pass: %s", error)  # the next pass tries again
             return
+        except Exception:  # the database, most likely: nothing was moved, the next pass retries
+            db.session.rollback()
+            log.exception("mailbox pass failed")
+            return
         finally:
             db.session.remove()
     if counts.seen:

@@ -146,3 +146,11 @@ class MailinSettings(db.Model):
     # The pass that holds the mailbox until then (crm.mailin.polling.lease): one at a time.
     poll_lease_until: Mapped[datetime | None]
     poll_lease_holder: Mapped[str] = mapped_column(String(100), default="")
+
+
+from crm.kinds import EXTRA_REFERENCES  # noqa: E402
+from crm.mailin import threads  # noqa: E402, F401 - replies group under a thread's first message
+
+# A review's suggested organization and chosen contact follow their records into a merge.
+EXTRA_REFERENCES += [ParticipantReview.__table__.c.organization_id]
+EXTRA_REFERENCES += [ParticipantReview.__table__.c.contact_id]

@@ -7,6 +7,7 @@ Where the server cannot move or copy (no folder can be made), the message is fla
 """
 
 import contextlib
+import hashlib
 import imaplib
 import logging
 import os
@@ -247,11 +248,18 @@ def _take(raw):
     except Exception as error:  # a message we cannot read must not stop the others
         db.session.rollback()
         log.exception("mail could not be processed")
-        key = services.mailbox_key(services.parse(raw), raw) if raw else "empty"
+        key = _key_of(raw)
         return services.seen(key) or services.refuse_unread(
             key, f"could not be processed: {type(error).__name__}: {error}", len(raw),
             outcome=Outcome.FAILED,
         )  # fmt: skip
+
+
+def _key_of(raw):
+    try:
+        return services.mailbox_key(services.parse(raw), raw)
+    except Exception:  # the headers themselves are what could not be read
+        return f"sha256:{hashlib.sha256(raw).hexdigest()}"
 
 
 def _too_large(mailbox, uid, size, max_bytes):

@@ -4,6 +4,8 @@ Nothing here raises on a malformed message: a header that cannot be decoded is r
 replacement characters, a part that cannot be read is kept whole as a text attachment.
 """
 
+import base64
+import binascii
 import email
 import hashlib
 import re
@@ -203,10 +205,11 @@ def _read_parts(message, mail):
     for number, part in enumerate(_leaves(message)):
         try:
             _read_part(part, number, mail, texts, htmls)
-        except Exception as error:  # keep what we could not read, whole
+        except Exception as error:  # keep what we could not read, whole, as it came
             name = f"part-{number}.txt"
             mail.attachments.append(Part(name, "text/plain", part.as_bytes()))
-            mail.left_out.append(f"{name}: {type(error).__name__}")
+            what = part_name(part) or part.get_content_type()
+            mail.left_out.append(f"{what}: unreadable ({error}), kept as it came in {name}")
     if texts:
         mail.body = "\n\n".join(texts).strip()
     elif htmls:
@@ -222,7 +225,7 @@ def _read_part(part, number, mail, texts, htmls):
         inner = inner[0] if isinstance(inner, list) and inner else inner
         mail.forwarded.append(inner.as_bytes() if hasattr(inner, "as_bytes") else bytes(inner))
         return
-    data = part.get_payload(decode=True) or b""
+    data = _decoded(part)
     if content_type == "text/calendar" or filename.lower().endswith(".ics"):
         mail.calendars.append(decode_bytes(data, part.get_content_charset()))
         return
@@ -236,6 +239,19 @@ def _read_part(part, number, mail, texts, htmls):
         return
     if data:
         mail.attachments.append(Part(filename or f"part-{number}", content_type, data))
+
+
+def _decoded(part):
+    """The part's bytes; a base64 body that is not base64 raises (compat32 would guess)."""
+    encoding = (part.get("Content-Transfer-Encoding") or "").strip().lower()
+    if encoding == "base64":
+        payload = part.get_payload()
+        text = re.sub(r"\s+", "", payload if isinstance(payload, str) else "")
+        try:
+            return base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError) as error:
+            raise ValueError(f"broken base64: {error}") from None
+    return part.get_payload(decode=True) or b""
 
 
 def part_name(part):

@@ -62,7 +62,11 @@ def take(raw, *, key=None):
     mail = parse(raw)
     key = key or mailbox_key(mail, raw)
     if (row := seen(key)) is not None:
-        return Taken(row, seen=True)
+        if row.outcome is not Outcome.FAILED:
+            return Taken(row, seen=True)
+        # Failed before and put back in the folder by an admin: try again.
+        db.session.delete(row)
+        db.session.flush()
     row = MailboxMessage(
         key=key,
         sender=mail.sender[1][:254],
@@ -154,7 +158,8 @@ def _new_email(original, user, *, kind=MeetingKind.EMAIL, planned=None):
         "kind": kind,
         "title": (original.subject or NO_SUBJECT)[:200],
         "starts_at": (planned.starts_at if planned else original.sent_at) or _now(),
-        "duration_minutes": planned.duration_minutes if planned else 0,
+        # An email takes no time; 1 keeps the meeting editable (the form wants 1 to 1440).
+        "duration_minutes": planned.duration_minutes if planned else 1,
         "location": (planned.location[:200] or None) if planned else None,
         "organization_ids": [org.id for org in found.organizations],
         "contact_ids": [contact.id for contact in found.contacts],

@@ -384,7 +384,7 @@ def test_every_reference_to_an_organization_or_contact_is_moved_by_a_merge(app):
         assert plain[target] & merging.HANDLED[target] == set()
         assert found == merging.HANDLED[target] | plain[target], "a reference no merge moves"
     assert {"contacts.organization_id", "attachments.organization_id"} <= plain["organizations"]
-    assert plain["contacts"] == {"actions.contact_id"}
+    assert plain["contacts"] == {"actions.contact_id", "mailin_reviews.contact_id"}
 
 
 def test_merging_a_record_with_itself_or_a_trashed_one_is_404(app, client, login, pair):

@@ -8,10 +8,22 @@ from playwright.sync_api import expect
 
 from crm.extensions import db, limiter
 from tests.conftest import PASSWORD, empty_tables
-from tests.mailin.conftest import MAILIN_ADDRESS, corpus, dovecot, mail_settings, scene
+from tests.mailin.conftest import (
+    MAILIN_ADDRESS,
+    corpus,
+    dovecot,
+    mail_settings,
+    scene,
+    tls_cert,
+)
 
 pytestmark = pytest.mark.e2e
-__all__ = ["dovecot", "mail_settings", "scene"]  # fixtures this journey shares with tests/mailin
+__all__ = [
+    "dovecot",
+    "mail_settings",
+    "scene",
+    "tls_cert",
+]  # fixtures this journey shares with tests/mailin
 
 
 @pytest.fixture

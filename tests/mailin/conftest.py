@@ -1,7 +1,8 @@
 """A real IMAP server for the mailbox tests: Debian's Dovecot with a throwaway configuration.
 
 Each test gets its own Dovecot: a configuration, a passwd-file user and a Maildir of its own,
-plaintext sign-in on 127.0.0.1 at a free port, no TLS. Dovecot refuses mail users with UID 0,
+plaintext sign-in on 127.0.0.1 at a free port, STARTTLS there and implicit TLS on another
+with a self-signed certificate for 127.0.0.1 (``tls_cert``). Dovecot refuses mail users with UID 0,
 so as root the Maildir belongs to ``nobody``; everything lives in a folder under /tmp that
 Dovecot's unprivileged processes can reach (pytest's tmp_path is private to root).
 """
@@ -33,7 +34,9 @@ listen = 127.0.0.1
 base_dir = {root}/run
 state_dir = {root}/state
 log_path = {root}/dovecot.log
-ssl = no
+ssl = yes
+ssl_cert = <{cert}
+ssl_key = <{key}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 first_valid_uid = {uid}
@@ -57,7 +60,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {ssl_port}
   }}
   chroot =
 }}
@@ -73,8 +77,8 @@ service stats {{
 
 
 class Dovecot:
-    def __init__(self, root, port):
-        self.root, self.port = root, port
+    def __init__(self, root, port, ssl_port):
+        self.root, self.port, self.ssl_port = root, port, ssl_port
 
     def imap(self):
         connection = imaplib.IMAP4("127.0.0.1", self.port, timeout=10)
@@ -137,8 +141,23 @@ def _mail_owner():
     )
 
 
+@pytest.fixture(scope="session")
+def tls_cert():
+    """A self-signed certificate for 127.0.0.1: (certificate, key) paths."""
+    folder = Path(tempfile.mkdtemp(prefix="zubia-imap-tls-"))
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+         "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    yield cert, key
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture
-def dovecot():
+def dovecot(tls_cert):
     if shutil.which("dovecot") is None:
         pytest.skip("Dovecot is not installed (apt-get install dovecot-imapd)")
     uid, gid, users = _mail_owner()
@@ -149,15 +168,25 @@ def dovecot():
     os.chown(mail, uid, gid)
     for name in ("run", "state"):
         (root / name).mkdir()
-    port = free_port()
+    port, ssl_port = free_port(), free_port()
     config = root / "dovecot.conf"
+    cert, key = tls_cert
     config.write_text(
-        CONFIG.format(root=root, mail=mail, port=port, uid=min(uid, 500), users=users)
+        CONFIG.format(
+            root=root,
+            mail=mail,
+            port=port,
+            ssl_port=ssl_port,
+            uid=min(uid, 500),
+            users=users,
+            cert=cert,
+            key=key,
+        )
     )
     (root / "passwd").write_text(f"{IMAP_USER}:{{PLAIN}}{IMAP_PASSWORD}:{uid}:{gid}::{mail}\n")
     subprocess.run(["dovecot", "-c", str(config)], check=True)
     try:
-        server = Dovecot(root, port)
+        server = Dovecot(root, port, ssl_port)
         _wait_for(server)
         yield server
     finally:

@@ -34,9 +34,26 @@ EXPECTED = {
 }
 
 
-def outcomes(app):
-    with app.app_context():
-        return dict(db.session.execute(select(MailboxMessage.key, MailboxMessage.outcome)).all())
+def at_once(app, work, n=2):
+    """Run ``work`` in ``n`` threads that start together, each in its app context; the results
+    (and no exception)."""
+    start, results, errors = threading.Barrier(n), [], []
+
+    def run():
+        try:
+            with app.app_context():
+                start.wait()
+                results.append(work())
+        except Exception as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    return results
 
 
 def test_the_corpus_is_logged_refused_and_put_away(mailin_app, dovecot, scene):
@@ -111,23 +128,7 @@ def test_two_pollers_at_once_log_each_message_once(mailin_app, dovecot, scene):
     names = [name for name, outcome in EXPECTED.items() if outcome is Outcome.LOGGED]
     for name in names:
         dovecot.deliver(corpus(name))
-    results, errors = [], []
-    start = threading.Barrier(2)
-
-    def run():
-        try:
-            with mailin_app.app_context():
-                start.wait()
-                results.append(poll())
-        except Exception as error:
-            errors.append(error)
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    results = at_once(mailin_app, poll)
     assert sum(counts.seen for counts in results) == len(names)
     with mailin_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(LoggedEmail)) == 12
@@ -141,24 +142,8 @@ def test_the_same_message_taken_by_two_sessions_at_once_is_logged_once(mailin_ap
     from crm.mailin.polling import _committed, _take
 
     raw = corpus("outlook-bcc.eml")
-    start, rows, errors = threading.Barrier(2), [], []
-
-    def run():
-        try:
-            with mailin_app.app_context():
-                start.wait()
-                row = _committed(lambda: _take(raw))
-                rows.append((row.outcome, row.id))
-        except Exception as error:
-            errors.append(error)
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    assert len({row_id for _, row_id in rows}) == 1  # both answer with the one row
+    rows = at_once(mailin_app, lambda: _committed(lambda: _take(raw)).id)
+    assert len(set(rows)) == 1  # both answer with the one row
     with mailin_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Meeting)) == 1
 

@@ -162,3 +162,41 @@ def test_the_admins_page_lists_refused_messages_with_their_reason(app, client, l
     take(app, "gmail-bcc.eml")
     with app.app_context():
         assert db.session.scalar(select(LoggedEmail)).body is None
+
+
+def test_a_threads_replies_are_grouped_under_its_first_message(app, client, scene):
+    for name in ("outlook-bcc.eml", "forward-attached-apple.eml", "reply-bcc.eml"):
+        take(app, name)
+    sign_in(client, scene["taro"].email)
+    page = client.get(f"/organizations/{scene['tecnalia']}").get_data(as_text=True)
+    assert page.count("Propuesta de taller Bilbao–Tsu</a>") == 1
+    assert "2 replies" in page
+    assert "RE: Propuesta de taller Bilbao-Tsu" not in page
+    root = page.split("Propuesta de taller Bilbao–Tsu</a>")[0].rsplit('href="', 1)[1].split('"')[0]
+    thread = client.get(root).get_data(as_text=True)
+    assert "In this thread" in thread and "RE: Propuesta de taller Bilbao-Tsu" in thread
+
+
+def test_a_stranger_at_a_webmail_is_suggested_the_organization_of_their_signature(
+    app, client, scene
+):
+    forward = (
+        b"From: Ane Etxeberria <ane@zubia.example>\r\nTo: log@zubia.example\r\n"
+        b"Subject: Fwd: Material samples\r\nDate: Tue, 8 Dec 2026 10:00:00 +0100\r\n"
+        b"Message-ID: <fwd-samples@zubia.example>\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        b"\r\n---------- Forwarded message ---------\r\n"
+        b"From: Miren Zubia <miren.zubia@gmail.example>\r\n"
+        b"Date: Mon, Dec 7, 2026 at 6:00 PM\r\nSubject: Material samples\r\n"
+        b"To: Ane Etxeberria <ane@zubia.example>\r\n\r\nThe samples leave tomorrow.\r\n\r\n"
+        b"Miren Zubia\r\nMaterials lab | www.tecnalia.com\r\n"
+    )
+    with app.app_context():
+        services.take(forward)
+        db.session.commit()
+        review = db.session.scalar(select(ParticipantReview))
+        assert (review.email, review.organization_id) == (
+            "miren.zubia@gmail.example",
+            scene["tecnalia"],
+        )
+        meeting = db.session.get(Meeting, review.meeting_id)
+        assert meeting.title == "Material samples"
