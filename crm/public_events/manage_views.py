@@ -125,26 +125,6 @@ def decide_registration(registration_id):
     return redirect(url_for("public_events.manage", event_id=event.id, _anchor="registrations"))
 
 
-@bp.route("/manage/<id:event_id>/schedule", methods=["POST"])
-def schedule(event_id):
-    """The events scheduler, with every participant's unavailable slots; both sides told."""
-    event = get_event(event_id)
-    require_edit(event)
-    try:
-        plan = services.schedule(event, actor=current_user, now=now_utc())
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        flash(_("The schedule changed meanwhile; run the scheduler again."), "warning")
-    else:
-        flash(_("%(count)s meetings placed.", count=len(plan.placed)), "success")
-        if plan.unplaced:
-            flash(
-                _("%(count)s accepted requests did not fit.", count=len(plan.unplaced)), "warning"
-            )
-    return redirect(url_for("public_events.manage", event_id=event.id))
-
-
 @bp.route("/manage/<id:event_id>/check-in", methods=["GET", "POST"])
 def check_in(event_id):
     """On the day, on a phone: who has arrived, and which meetings were held."""

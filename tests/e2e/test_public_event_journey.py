@@ -9,6 +9,7 @@ representative's language (looked up in the catalogues, so translations do not b
 import re
 import threading
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask_babel import force_locale
@@ -209,8 +210,11 @@ def test_three_representatives_register_meet_and_follow_up(
         assert told["Content-Language"] == language
 
     staff.goto(f"{mail_server}/e/manage/{event_id}")
-    staff.get_by_role("button", name="Run the scheduler").click()
+    staff.get_by_role("button", name="Run the scheduler").click()  # the event's own scheduler
     expect(staff.get_by_role("status").first).to_contain_text("2 meetings placed")
+    with mail_app.app_context():  # the Japanese company's 10:00 was left free
+        slots = db.session.scalars(select(B2BMeeting.slot_start)).all()
+        assert all(s.astimezone(ZoneInfo("Asia/Tokyo")).hour * 60 + s.minute != 600 for s in slots)
     deliver()
 
     # Agendas: the Spaniard sees Tsu's time and Madrid's (8 hours behind in winter).
@@ -246,6 +250,7 @@ def test_three_representatives_register_meet_and_follow_up(
     expect(phone.locator(".attendance").filter(has_text="Held")).to_have_count(2)
 
     # Afterwards: everyone says how it went; the Japanese and the Spanish want to continue.
+    staff.goto(f"{mail_server}/e/manage/{event_id}")
     staff.get_by_role("button", name="Ask participants how it went").click()
     expect(staff.get_by_role("status").first).to_contain_text("3 participants asked")
     deliver()

@@ -346,7 +346,7 @@ def test_requests_emails_schedule_agenda_and_follow_ups(mail_app, smtp, event_id
 
     staff = mail_app.test_client()
     sign_in(staff, organizer.email)
-    assert staff.post(f"/e/manage/{event_id}/schedule").status_code == 302
+    assert staff.post(f"/events/{event_id}/schedule").status_code == 302
     with mail_app.app_context():
         meeting = db.session.scalars(select(B2BMeeting)).one()
         assert meeting.slot_start == datetime(2026, 11, 10, 1, 30, tzinfo=UTC)
@@ -426,3 +426,46 @@ def test_the_request_cap(mail_app, event_id, stand):
         client.post(f"/e/{SLUG}/me/requests", data={"requested_id": parts[other]})
     with mail_app.app_context():
         assert db.session.scalar(select(func.count(MeetingRequest.id))) == 1
+
+
+def test_a_meeting_the_organizer_moves_is_announced_to_both_sides(
+    mail_app, smtp, event_id, organizer, stand
+):
+    es = registrant_in(
+        mail_app,
+        event_id,
+        organization_name="Tecnalia",
+        side="basque_country",
+        email="ane@tecnalia.example",
+        language="es",
+        timezone="Europe/Madrid",
+    )
+    ja = registrant_in(mail_app, event_id)
+    with mail_app.app_context():
+        parts = {r.id: r.participant_id for r in db.session.scalars(select(Registrant))}
+    signed_in_as(mail_app, es).post(f"/e/{SLUG}/me/requests", data={"requested_id": parts[ja]})
+    with mail_app.app_context():
+        request_id = db.session.scalar(select(MeetingRequest.id))
+    signed_in_as(mail_app, ja).post(
+        f"/e/{SLUG}/me/answer", data={"request_id": request_id, "decision": "accept"}
+    )
+    staff = mail_app.test_client()
+    sign_in(staff, organizer.email)
+    staff.post(f"/events/{event_id}/schedule")  # the events page's own button
+    deliver(mail_app)
+    for address in ("ane@tecnalia.example", "hana@suzuki-seiki.example"):
+        assert any("10:00" in m.get_body(("plain",)).get_content() for m in mails_to(smtp, address))
+    with mail_app.app_context():
+        meeting_id = db.session.scalar(select(B2BMeeting.id))
+    later = datetime(2026, 11, 10, 2, tzinfo=UTC)  # 11:00 in Tsu
+    moved = staff.post(
+        f"/events/b2b/{meeting_id}/move",
+        data={"move-slot": later.isoformat(), "move-table": "2"},
+    )
+    assert moved.status_code == 302
+    deliver(mail_app)
+    for address in ("ane@tecnalia.example", "hana@suzuki-seiki.example"):
+        text = mails_to(smtp, address)[-1].get_body(("plain",)).get_content()
+        assert "11:00" in text and "2" in text
+    spanish = mails_to(smtp, "ane@tecnalia.example")[-1].get_body(("plain",)).get_content()
+    assert "3:00" in spanish  # 11:00 in Tsu is 03:00 in Madrid
