@@ -1,6 +1,7 @@
 """The public side of a B2B event: registration by mailed links, approval, the directory,
 requests with their emails, the scheduler with availability, agendas and follow-ups."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -469,3 +470,29 @@ def test_a_meeting_the_organizer_moves_is_announced_to_both_sides(
         assert "11:00" in text and "2" in text
     spanish = mails_to(smtp, "ane@tecnalia.example")[-1].get_body(("plain",)).get_content()
     assert "3:00" in spanish  # 11:00 in Tsu is 03:00 in Madrid
+
+
+def test_public_forms_need_their_csrf_token(make_app, organizer, stand):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    open_event(app, organizer, "guarded")
+    client = app.test_client()
+    refused = client.post("/e/guarded/register", data=registration())
+    assert refused.status_code in (200, 400)
+    assert client.post("/e/guarded/link", data={"email": "a@b.example"}).status_code in (200, 400)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Registrant.id))) == 0
+    page = client.get("/e/guarded/register").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    accepted = client.post("/e/guarded/register", data={**registration(), "csrf_token": token})
+    assert accepted.status_code == 302
+
+
+def test_registration_texts_have_size_limits(mail_app, event_id, stand):
+    client = mail_app.test_client()
+    too_long = register(client, offers="x" * 2001)
+    assert too_long.status_code == 200  # the form again, with its error
+    assert "2000" in too_long.get_data(as_text=True)
+    with mail_app.app_context():
+        assert db.session.scalar(select(func.count(Registrant.id))) == 0
+    big = client.post(f"/e/{SLUG}/register", data={"offers": "x" * (11 * 1024 * 1024)})
+    assert big.status_code == 413
