@@ -8,6 +8,7 @@ from datetime import time
 
 from blinker import signal
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from crm.audit.services import diff, record
 from crm.clock import now_utc
@@ -272,6 +273,33 @@ def schedule(event, *, actor, unavailable=None):
         record("update", event, actor=actor, changes=changes)
         meetings_placed.send(event, meeting_ids=[m.id for m in placed])
     return plan
+
+
+def participant_meetings(participant):
+    """A participant's meetings in time order, each with the other participant (and its
+    organization) loaded: [(meeting, other participant)]."""
+    meetings = db.session.scalars(
+        select(B2BMeeting)
+        .join(MeetingRequest, MeetingRequest.id == B2BMeeting.request_id)
+        .where(
+            or_(
+                MeetingRequest.requester_id == participant.id,
+                MeetingRequest.requested_id == participant.id,
+            )
+        )
+        .order_by(B2BMeeting.slot_start)
+        .options(selectinload(B2BMeeting.request))
+    ).all()
+    other = {m.id: (m.request.party_ids - {participant.id}).pop() for m in meetings}
+    counterparts = {
+        p.id: p
+        for p in db.session.scalars(
+            select(Participant)
+            .where(Participant.id.in_(set(other.values())))
+            .options(selectinload(Participant.organization))
+        )
+    }
+    return [(m, counterparts[other[m.id]]) for m in meetings]
 
 
 def move_meeting(meeting, slot, table, *, actor):

@@ -388,28 +388,7 @@ def meetings_placed(event, meeting_ids):
 
 def agenda(participant):
     """The participant's meetings in time order: [(meeting, other participant)]."""
-    meetings = db.session.scalars(
-        select(B2BMeeting)
-        .join(MeetingRequest, MeetingRequest.id == B2BMeeting.request_id)
-        .where(
-            or_(
-                MeetingRequest.requester_id == participant.id,
-                MeetingRequest.requested_id == participant.id,
-            )
-        )
-        .order_by(B2BMeeting.slot_start)
-        .options(selectinload(B2BMeeting.request))
-    ).all()
-    other = {m.id: (m.request.party_ids - {participant.id}).pop() for m in meetings}
-    counterparts = {
-        p.id: p
-        for p in db.session.scalars(
-            select(Participant)
-            .where(Participant.id.in_(set(other.values())))
-            .options(selectinload(Participant.organization))
-        )
-    }
-    return [(m, counterparts[other[m.id]]) for m in meetings]
+    return events.participant_meetings(participant)
 
 
 def people_of(participant_ids):

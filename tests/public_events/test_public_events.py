@@ -201,15 +201,7 @@ def test_links_are_single_use_expire_and_open_only_their_registration(
 
 
 def test_another_participants_request_cannot_be_answered(mail_app, smtp, event_id, stand):
-    one = registrant_in(
-        mail_app,
-        event_id,
-        organization_name="Tecnalia",
-        side="basque_country",
-        email="ane@tecnalia.example",
-        language="es",
-        timezone="Europe/Madrid",
-    )
+    one = spanish_registrant(mail_app, event_id)
     two = registrant_in(mail_app, event_id)
     three = registrant_in(
         mail_app,
@@ -238,6 +230,19 @@ def test_another_participants_request_cannot_be_answered(mail_app, smtp, event_i
     assert refused.status_code == 404
     with mail_app.app_context():
         assert db.session.get(MeetingRequest, request_id).status is RequestStatus.PENDING
+
+
+def spanish_registrant(app, event_id, **changes):
+    """An approved Spanish-speaking representative of Tecnalia, in Bilbao's time zone."""
+    values = {
+        "organization_name": "Tecnalia",
+        "side": "basque_country",
+        "email": "ane@tecnalia.example",
+        "language": "es",
+        "timezone": "Europe/Madrid",
+        **changes,
+    }
+    return registrant_in(app, event_id, **values)
 
 
 def signed_in_as(app, registrant):
@@ -311,14 +316,9 @@ def test_public_forms_are_throttled_per_client(make_app, smtp, organizer, stand)
 
 
 def test_requests_emails_schedule_agenda_and_follow_ups(mail_app, smtp, event_id, organizer, stand):
-    es = registrant_in(
+    es = spanish_registrant(
         mail_app,
         event_id,
-        organization_name="Tecnalia",
-        side="basque_country",
-        email="ane@tecnalia.example",
-        language="es",
-        timezone="Europe/Madrid",
         offers="Robotics integration",
         seeks="Precision machining suppliers",
     )
@@ -381,15 +381,7 @@ def test_requests_emails_schedule_agenda_and_follow_ups(mail_app, smtp, event_id
 
 
 def test_unanswered_requests_expire_at_the_deadline(mail_app, smtp, event_id, stand):
-    es = registrant_in(
-        mail_app,
-        event_id,
-        organization_name="Tecnalia",
-        side="basque_country",
-        email="ane@tecnalia.example",
-        language="es",
-        timezone="Europe/Madrid",
-    )
+    es = spanish_registrant(mail_app, event_id)
     ja = registrant_in(mail_app, event_id)
     with mail_app.app_context():
         parts = {r.id: r.participant_id for r in db.session.scalars(select(Registrant))}
@@ -432,15 +424,7 @@ def test_the_request_cap(mail_app, event_id, stand):
 def test_a_meeting_the_organizer_moves_is_announced_to_both_sides(
     mail_app, smtp, event_id, organizer, stand
 ):
-    es = registrant_in(
-        mail_app,
-        event_id,
-        organization_name="Tecnalia",
-        side="basque_country",
-        email="ane@tecnalia.example",
-        language="es",
-        timezone="Europe/Madrid",
-    )
+    es = spanish_registrant(mail_app, event_id)
     ja = registrant_in(mail_app, event_id)
     with mail_app.app_context():
         parts = {r.id: r.participant_id for r in db.session.scalars(select(Registrant))}
