@@ -426,7 +426,7 @@ def ask_follow_up(event, now):
         if registrant.approved and registrant.email_confirmed_at is not None:
             participant = db.session.get(Participant, registrant.participant_id)
             if agenda(participant):
-                mail.send(registrant, "follow_up", now, "follow_up", link=LinkPurpose.ACCESS)
+                mail.send(registrant, "follow_up", now, "follow_up", link=LinkPurpose.FOLLOW_UP)
                 count += 1
     return count
 

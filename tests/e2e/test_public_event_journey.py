@@ -107,6 +107,7 @@ def test_three_representatives_register_meet_and_follow_up(
     browser, mail_app, mail_server, smtp, make_user
 ):
     from crm.accounts.models import Role
+    from crm.actions.models import Action
     from crm.clock import now_utc
     from crm.events.models import B2BMeeting
     from crm.extensions import db
@@ -264,8 +265,8 @@ def test_three_representatives_register_meet_and_follow_up(
     for (language, other), more in answers.items():
         page = pages[language]
         if language not in opened:  # each link works once: one per person
-            open_latest_link(page, PEOPLE[language], language)
-            page.get_by_role("link", name=t(language, "How did it go?")).click()
+            open_latest_link(page, PEOPLE[language], language)  # straight to the answers
+            expect(page.get_by_role("heading", level=1)).to_have_text(t(language, "How did it go?"))
             opened.add(language)
         card = page.locator("section.card").filter(has_text=PEOPLE[other]["organization"])
         card.get_by_label(t(language, "How did it go?"), exact=True).fill(f"Good talk, {other}")
@@ -281,5 +282,7 @@ def test_three_representatives_register_meet_and_follow_up(
         assert db.session.scalar(select(func.count(Match.id))) == 1
         linked = db.session.scalars(select(B2BMeeting).where(B2BMeeting.match_id.is_not(None)))
         assert len(linked.all()) == 1
+        # Every "next step" became an action for the owner of the answering organization.
+        assert db.session.scalar(select(func.count(Action.id))) == 4
     staff.goto(f"{mail_server}/meetings/")
     expect(staff.get_by_role("link", name="B2B: Mie–Basque B2B Day")).to_have_count(2)

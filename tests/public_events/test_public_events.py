@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from crm import clock
 from crm.accounts.models import Role
+from crm.actions.models import Action
 from crm.events.models import B2BMeeting, Event, MeetingRequest, RequestStatus
 from crm.extensions import db
 from crm.matching.models import Match
@@ -378,6 +379,18 @@ def test_requests_emails_schedule_agenda_and_follow_ups(mail_app, smtp, event_id
         assert "Very good" in zubia.summary and "とても良かった" in zubia.summary
         assert db.session.scalar(select(func.count(Match.id))) == 1
         assert db.session.get(B2BMeeting, meeting_id).match_id is not None
+        actions = db.session.scalars(select(Action)).all()
+        assert [a.title for a in actions] == ["Send samples", "Send samples"]
+        assert {a.organization_id for a in actions} == set(zubia_ids(zubia))
+
+
+def zubia_ids(meeting):
+    from sqlalchemy.orm import selectinload
+
+    found = db.session.scalar(
+        select(Meeting).where(Meeting.id == meeting.id).options(selectinload(Meeting.organizations))
+    )
+    return [org.id for org in found.organizations]
 
 
 def test_unanswered_requests_expire_at_the_deadline(mail_app, smtp, event_id, stand):
