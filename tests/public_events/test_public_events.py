@@ -199,6 +199,8 @@ def test_links_are_single_use_expire_and_open_only_their_registration(
     assert again.post(f"/e/link/{late}").status_code == 410
     # Tampered: refused.
     assert again.get(f"/e/link/{late[:-2]}xx").status_code == 410
+    # The first link's session lasts PUBLIC_SESSION_HOURS.
+    assert client.get(f"/e/{SLUG}/me").status_code == 403
 
 
 def test_another_participants_request_cannot_be_answered(mail_app, smtp, event_id, stand):
