@@ -111,6 +111,8 @@ class Config:
         )
         self.PUBLIC_LINK_HOURS = env_int("PUBLIC_LINK_HOURS", 72)
         self.PUBLIC_CONFIRM_LINK_HOURS = env_int("PUBLIC_CONFIRM_LINK_HOURS", 48)
+        # How long a followed link keeps a participant signed in on the event's pages.
+        self.PUBLIC_SESSION_HOURS = env_int("PUBLIC_SESSION_HOURS", 12)
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers we trust.
         self.PROXY_FIX_HOPS = env_int("PROXY_FIX_HOPS", 0)
         trusted = os.environ.get("TRUSTED_HOSTS", "")

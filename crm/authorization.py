@@ -158,7 +158,6 @@ MATRIX = {
     "public_events.follow_up": PARTICIPANT,
     "public_events.manage": OWNERS,
     "public_events.decide_registration": OWNERS,
-    "public_events.schedule": OWNERS,
     "public_events.check_in": OWNERS,
     "public_events.attendance": OWNERS,
     "public_events.ask_follow_up": OWNERS,

@@ -153,7 +153,6 @@ VALID = {
         seeks="Precision machining",
     ),
     "public_events.request_link": form(email="ane@tecnalia.example"),
-    "public_events.schedule": button(),
     "public_events.send_request": button(message="Shall we meet?"),
     "public_events.sign_out": button(),
     "reminders.preferences": form(),

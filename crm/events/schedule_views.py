@@ -5,15 +5,12 @@ from datetime import timedelta
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from crm.authorization import can_edit, require_edit
 from crm.events import services
 from crm.events.blueprint import bp, get_event, get_meeting, get_participant, section_url
 from crm.events.forms import MoveForm, OutcomeForm
-from crm.events.models import B2BMeeting, MeetingRequest, Participant
 from crm.events.wording import refusal, slot_choices, slot_label
 from crm.extensions import db
 
@@ -139,28 +136,7 @@ def open_match(b2b_id):
 def print_schedule(participant_id):
     """One participant's meetings in time order, with table and counterpart, to print."""
     participant = get_participant(participant_id)
-    meetings = db.session.scalars(
-        select(B2BMeeting)
-        .join(MeetingRequest, MeetingRequest.id == B2BMeeting.request_id)
-        .where(
-            or_(
-                MeetingRequest.requester_id == participant.id,
-                MeetingRequest.requested_id == participant.id,
-            )
-        )
-        .order_by(B2BMeeting.slot_start)
-        .options(selectinload(B2BMeeting.request))
-    ).all()
-    other = {m.id: (m.request.party_ids - {participant.id}).pop() for m in meetings}
-    counterparts = {
-        p.id: p
-        for p in db.session.scalars(
-            select(Participant)
-            .where(Participant.id.in_(set(other.values())))
-            .options(selectinload(Participant.organization))
-        )
-    }
-    rows = [(m, counterparts[other[m.id]]) for m in meetings]
+    rows = services.participant_meetings(participant)
     return render_template(
         "events/print.html",
         participant=participant,

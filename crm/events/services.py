@@ -8,6 +8,7 @@ from datetime import time
 
 from blinker import signal
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from crm.audit.services import diff, record
 from crm.clock import now_utc
@@ -20,6 +21,11 @@ from crm.matching.models import Match
 # A placed meeting moved to another slot or table (by the organizer): whoever tells the
 # parties listens (crm.public_events), so this area imports none of them.
 meeting_moved = signal("b2b-meeting-moved")
+# The scheduler placed meetings (sender: the event; ``meeting_ids``).
+meetings_placed = signal("b2b-meetings-placed")
+# Who cannot meet when: functions event -> {participant id: {slot}}, registered by the areas
+# that know (crm.public_events: the slots participants marked), read by every scheduler run.
+UNAVAILABILITY = []
 
 EVENT_FIELDS = (
     "name",
@@ -228,8 +234,14 @@ def bookings(event_id):
 def schedule(event, *, actor, unavailable=None):
     """Place every accepted request not yet in the grid; the meetings already there stay.
 
-    ``unavailable`` maps participant ids to the slots they cannot attend.
+    ``unavailable`` maps participant ids to the slots they cannot attend; by default, what
+    the functions in ``UNAVAILABILITY`` say.
     """
+    if unavailable is None:
+        unavailable = {}
+        for source in UNAVAILABILITY:
+            for party, slots in source(event).items():
+                unavailable.setdefault(party, set()).update(slots)
     lock_event(event)
     fixed = bookings(event.id)
     placed_ids = {b.request_id for b in fixed}
@@ -245,20 +257,49 @@ def schedule(event, *, actor, unavailable=None):
         if request_id not in placed_ids
     ]
     plan = scheduling.plan(event_slots(event), event.tables, fixed, wanted, unavailable)
-    for booking in plan.placed:
-        db.session.add(
-            B2BMeeting(
-                event_id=event.id,
-                request_id=booking.request_id,
-                slot_start=booking.slot,
-                table_number=booking.table,
-            )
+    placed = [
+        B2BMeeting(
+            event_id=event.id,
+            request_id=booking.request_id,
+            slot_start=booking.slot,
+            table_number=booking.table,
         )
+        for booking in plan.placed
+    ]
+    db.session.add_all(placed)
     db.session.flush()
     if plan.placed:
         changes = {"b2b_meetings": [len(fixed), len(fixed) + len(plan.placed)]}
         record("update", event, actor=actor, changes=changes)
+        meetings_placed.send(event, meeting_ids=[m.id for m in placed])
     return plan
+
+
+def participant_meetings(participant):
+    """A participant's meetings in time order, each with the other participant (and its
+    organization) loaded: [(meeting, other participant)]."""
+    meetings = db.session.scalars(
+        select(B2BMeeting)
+        .join(MeetingRequest, MeetingRequest.id == B2BMeeting.request_id)
+        .where(
+            or_(
+                MeetingRequest.requester_id == participant.id,
+                MeetingRequest.requested_id == participant.id,
+            )
+        )
+        .order_by(B2BMeeting.slot_start)
+        .options(selectinload(B2BMeeting.request))
+    ).all()
+    other = {m.id: (m.request.party_ids - {participant.id}).pop() for m in meetings}
+    counterparts = {
+        p.id: p
+        for p in db.session.scalars(
+            select(Participant)
+            .where(Participant.id.in_(set(other.values())))
+            .options(selectinload(Participant.organization))
+        )
+    }
+    return [(m, counterparts[other[m.id]]) for m in meetings]
 
 
 def move_meeting(meeting, slot, table, *, actor):

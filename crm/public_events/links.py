@@ -65,6 +65,8 @@ def find(link_token, now):
     )
     if link is None or link.used_at is not None or link.expires_at <= now:
         return None
+    if link.registrant.event.is_deleted:  # an event in the trash opens to nobody
+        return None
     return link
 
 

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from crm.audit.services import diff, record
 from crm.authorization import require_edit
@@ -124,26 +125,6 @@ def decide_registration(registration_id):
     return redirect(url_for("public_events.manage", event_id=event.id, _anchor="registrations"))
 
 
-@bp.route("/manage/<id:event_id>/schedule", methods=["POST"])
-def schedule(event_id):
-    """The events scheduler, with every participant's unavailable slots; both sides told."""
-    event = get_event(event_id)
-    require_edit(event)
-    try:
-        plan = services.schedule(event, actor=current_user, now=now_utc())
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        flash(_("The schedule changed meanwhile; run the scheduler again."), "warning")
-    else:
-        flash(_("%(count)s meetings placed.", count=len(plan.placed)), "success")
-        if plan.unplaced:
-            flash(
-                _("%(count)s accepted requests did not fit.", count=len(plan.unplaced)), "warning"
-            )
-    return redirect(url_for("public_events.manage", event_id=event.id))
-
-
 @bp.route("/manage/<id:event_id>/check-in", methods=["GET", "POST"])
 def check_in(event_id):
     """On the day, on a phone: who has arrived, and which meetings were held."""
@@ -158,19 +139,23 @@ def check_in(event_id):
             return redirect(url_for("public_events.check_in", event_id=event.id))
         arrived = request.form.get("present") != "0"
         status = Registration.ATTENDED if arrived else Registration.REGISTERED
+        name = found.organization.display_name  # not reloaded after the commit
         events.update_participant(found, {"status": status}, actor=current_user)
         db.session.commit()
-        flash(_("%(name)s: %(status)s.", name=found.organization.display_name, status=status.label))
+        flash(_("%(name)s: %(status)s.", name=name, status=status.label), "success")
         return redirect(url_for("public_events.check_in", event_id=event.id))
     meetings = db.session.scalars(
-        select(B2BMeeting).where(B2BMeeting.event_id == event.id).order_by(B2BMeeting.slot_start)
+        select(B2BMeeting)
+        .where(B2BMeeting.event_id == event.id)
+        .order_by(B2BMeeting.slot_start, B2BMeeting.table_number)
+        .options(selectinload(B2BMeeting.request))
     ).all()
     names = {p.id: p.organization.display_name for p in participants}
     return render_template(
         "public_events/check_in.html",
         event=event,
         participants=participants,
-        meetings=[(m, get_meeting(m.id).request) for m in meetings],
+        meetings=[(m, m.request) for m in meetings],
         names=names,
         attended=Registration.ATTENDED,
     )

@@ -94,10 +94,15 @@ class Registrant(db.Model):
 class LinkPurpose(LabelledEnum):
     CONFIRM = "confirm"  # the first link: confirms the address
     ACCESS = "access"  # a later sign-in link, asked for on the public page
+    FOLLOW_UP = "follow_up"  # after the event: opens the "how did it go?" page
 
     @classmethod
     def labels(cls):
-        return {cls.CONFIRM: _l("Confirm your address"), cls.ACCESS: _l("Sign-in link")}
+        return {
+            cls.CONFIRM: _l("Confirm your address"),
+            cls.ACCESS: _l("Sign-in link"),
+            cls.FOLLOW_UP: _l("How did it go?"),
+        }
 
 
 class AccessLink(db.Model):

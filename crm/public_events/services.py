@@ -351,11 +351,11 @@ def expire_requests(now):
 # The schedule
 
 
-def unavailable_slots(event_id):
+def unavailable_slots(event):
     """{participant id: {slot (UTC)}} of the approved registrations that marked slots."""
     rows = db.session.execute(
         select(Registrant.participant_id, Registrant.unavailable).where(
-            Registrant.event_id == event_id, Registrant.participant_id.is_not(None)
+            Registrant.event_id == event.id, Registrant.participant_id.is_not(None)
         )
     )
     return {
@@ -371,47 +371,24 @@ def set_unavailable(registrant, slots, event):
     db.session.flush()
 
 
-def schedule(event, *, actor, now):
-    """Run the events scheduler with the participants' unavailable slots; tell both sides of
-    every meeting it placed."""
-    plan = events.schedule(event, actor=actor, unavailable=unavailable_slots(event.id))
-    placed = {b.request_id for b in plan.placed}
-    if placed:
-        meetings = db.session.execute(
-            select(B2BMeeting.id, MeetingRequest.requester_id, MeetingRequest.requested_id)
-            .join(MeetingRequest, MeetingRequest.id == B2BMeeting.request_id)
-            .where(B2BMeeting.request_id.in_(placed))
-        )
-        for meeting_id, one, two in meetings:
-            for party in (one, two):
-                mail.tell_participant(party, "scheduled", now, meeting_id, meeting=meeting_id)
-    return plan
+def meetings_placed(event, meeting_ids):
+    """Both sides of every meeting the scheduler placed hear of it (crm.events' signal)."""
+    from crm.clock import now_utc
+
+    now = now_utc()
+    meetings = db.session.execute(
+        select(B2BMeeting.id, MeetingRequest.requester_id, MeetingRequest.requested_id)
+        .join(MeetingRequest, MeetingRequest.id == B2BMeeting.request_id)
+        .where(B2BMeeting.id.in_(meeting_ids))
+    )
+    for meeting_id, one, two in meetings:
+        for party in (one, two):
+            mail.tell_participant(party, "scheduled", now, meeting_id, meeting=meeting_id)
 
 
 def agenda(participant):
     """The participant's meetings in time order: [(meeting, other participant)]."""
-    meetings = db.session.scalars(
-        select(B2BMeeting)
-        .join(MeetingRequest, MeetingRequest.id == B2BMeeting.request_id)
-        .where(
-            or_(
-                MeetingRequest.requester_id == participant.id,
-                MeetingRequest.requested_id == participant.id,
-            )
-        )
-        .order_by(B2BMeeting.slot_start)
-        .options(selectinload(B2BMeeting.request))
-    ).all()
-    other = {m.id: (m.request.party_ids - {participant.id}).pop() for m in meetings}
-    counterparts = {
-        p.id: p
-        for p in db.session.scalars(
-            select(Participant)
-            .where(Participant.id.in_(set(other.values())))
-            .options(selectinload(Participant.organization))
-        )
-    }
-    return [(m, counterparts[other[m.id]]) for m in meetings]
+    return events.participant_meetings(participant)
 
 
 def people_of(participant_ids):
@@ -435,6 +412,8 @@ def meeting_moved(meeting, changes):
 
 
 events.meeting_moved.connect(meeting_moved)
+events.meetings_placed.connect(meetings_placed)
+events.UNAVAILABILITY.append(unavailable_slots)
 
 
 # After the event
@@ -447,7 +426,7 @@ def ask_follow_up(event, now):
         if registrant.approved and registrant.email_confirmed_at is not None:
             participant = db.session.get(Participant, registrant.participant_id)
             if agenda(participant):
-                mail.send(registrant, "follow_up", now, "follow_up", link=LinkPurpose.ACCESS)
+                mail.send(registrant, "follow_up", now, "follow_up", link=LinkPurpose.FOLLOW_UP)
                 count += 1
     return count
 

@@ -45,7 +45,7 @@ from crm.public_events.forms import (
     RegistrationForm,
     RequestForm,
 )
-from crm.public_events.models import Decision, Registrant
+from crm.public_events.models import Decision, LinkPurpose, Registrant
 from crm.public_events.sessions import forget, remember, session_registrant_id
 
 
@@ -197,7 +197,8 @@ def follow_link(link_token):
         db.session.commit()
         remember(event.id, registrant.id)
         session["language"] = registrant.language
-        return redirect(url_for("public_events.home", event_slug=event.slug))
+        where = "follow_up" if link.purpose is LinkPurpose.FOLLOW_UP else "home"
+        return redirect(url_for(f"public_events.{where}", event_slug=event.slug))
     return render_template(
         "public_events/continue.html", form=form, event=link.registrant.event, link=link
     )

@@ -82,6 +82,15 @@ def test_manual_placements_stay_where_they_are():
     assert_sound(result, fixed, wanted, slots(3), 1)
 
 
+def test_nothing_is_placed_where_a_party_cannot_attend():
+    wanted = [Wanted(1, frozenset({1, 2})), Wanted(2, frozenset({2, 3}))]
+    result = plan(slots(3), 2, [], wanted, unavailable={2: {slots(3)[0]}})
+    assert sorted(b.slot for b in result.placed) == [slots(3)[1], slots(3)[2]]
+    # Away in every slot: reported as unplaced, never put there anyway.
+    result = plan(slots(2), 2, [], wanted[:1], unavailable={1: set(slots(2))})
+    assert result.placed == [] and result.unplaced == [1]
+
+
 def test_requests_that_cannot_fit_are_reported():
     # Organization 1 wants three meetings but the event has two slots.
     wanted = [Wanted(i, frozenset({1, i + 10})) for i in range(3)]

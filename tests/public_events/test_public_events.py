@@ -1,6 +1,7 @@
 """The public side of a B2B event: registration by mailed links, approval, the directory,
 requests with their emails, the scheduler with availability, agendas and follow-ups."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -8,6 +9,7 @@ from sqlalchemy import func, select
 
 from crm import clock
 from crm.accounts.models import Role
+from crm.actions.models import Action
 from crm.events.models import B2BMeeting, Event, MeetingRequest, RequestStatus
 from crm.extensions import db
 from crm.matching.models import Match
@@ -197,18 +199,12 @@ def test_links_are_single_use_expire_and_open_only_their_registration(
     assert again.post(f"/e/link/{late}").status_code == 410
     # Tampered: refused.
     assert again.get(f"/e/link/{late[:-2]}xx").status_code == 410
+    # The first link's session lasts PUBLIC_SESSION_HOURS.
+    assert client.get(f"/e/{SLUG}/me").status_code == 403
 
 
 def test_another_participants_request_cannot_be_answered(mail_app, smtp, event_id, stand):
-    one = registrant_in(
-        mail_app,
-        event_id,
-        organization_name="Tecnalia",
-        side="basque_country",
-        email="ane@tecnalia.example",
-        language="es",
-        timezone="Europe/Madrid",
-    )
+    one = spanish_registrant(mail_app, event_id)
     two = registrant_in(mail_app, event_id)
     three = registrant_in(
         mail_app,
@@ -237,6 +233,19 @@ def test_another_participants_request_cannot_be_answered(mail_app, smtp, event_i
     assert refused.status_code == 404
     with mail_app.app_context():
         assert db.session.get(MeetingRequest, request_id).status is RequestStatus.PENDING
+
+
+def spanish_registrant(app, event_id, **changes):
+    """An approved Spanish-speaking representative of Tecnalia, in Bilbao's time zone."""
+    values = {
+        "organization_name": "Tecnalia",
+        "side": "basque_country",
+        "email": "ane@tecnalia.example",
+        "language": "es",
+        "timezone": "Europe/Madrid",
+        **changes,
+    }
+    return registrant_in(app, event_id, **values)
 
 
 def signed_in_as(app, registrant):
@@ -310,14 +319,9 @@ def test_public_forms_are_throttled_per_client(make_app, smtp, organizer, stand)
 
 
 def test_requests_emails_schedule_agenda_and_follow_ups(mail_app, smtp, event_id, organizer, stand):
-    es = registrant_in(
+    es = spanish_registrant(
         mail_app,
         event_id,
-        organization_name="Tecnalia",
-        side="basque_country",
-        email="ane@tecnalia.example",
-        language="es",
-        timezone="Europe/Madrid",
         offers="Robotics integration",
         seeks="Precision machining suppliers",
     )
@@ -346,7 +350,7 @@ def test_requests_emails_schedule_agenda_and_follow_ups(mail_app, smtp, event_id
 
     staff = mail_app.test_client()
     sign_in(staff, organizer.email)
-    assert staff.post(f"/e/manage/{event_id}/schedule").status_code == 302
+    assert staff.post(f"/events/{event_id}/schedule").status_code == 302
     with mail_app.app_context():
         meeting = db.session.scalars(select(B2BMeeting)).one()
         assert meeting.slot_start == datetime(2026, 11, 10, 1, 30, tzinfo=UTC)
@@ -377,18 +381,22 @@ def test_requests_emails_schedule_agenda_and_follow_ups(mail_app, smtp, event_id
         assert "Very good" in zubia.summary and "とても良かった" in zubia.summary
         assert db.session.scalar(select(func.count(Match.id))) == 1
         assert db.session.get(B2BMeeting, meeting_id).match_id is not None
+        actions = db.session.scalars(select(Action)).all()
+        assert [a.title for a in actions] == ["Send samples", "Send samples"]
+        assert {a.organization_id for a in actions} == set(zubia_ids(zubia))
+
+
+def zubia_ids(meeting):
+    from sqlalchemy.orm import selectinload
+
+    found = db.session.scalar(
+        select(Meeting).where(Meeting.id == meeting.id).options(selectinload(Meeting.organizations))
+    )
+    return [org.id for org in found.organizations]
 
 
 def test_unanswered_requests_expire_at_the_deadline(mail_app, smtp, event_id, stand):
-    es = registrant_in(
-        mail_app,
-        event_id,
-        organization_name="Tecnalia",
-        side="basque_country",
-        email="ane@tecnalia.example",
-        language="es",
-        timezone="Europe/Madrid",
-    )
+    es = spanish_registrant(mail_app, event_id)
     ja = registrant_in(mail_app, event_id)
     with mail_app.app_context():
         parts = {r.id: r.participant_id for r in db.session.scalars(select(Registrant))}
@@ -426,3 +434,64 @@ def test_the_request_cap(mail_app, event_id, stand):
         client.post(f"/e/{SLUG}/me/requests", data={"requested_id": parts[other]})
     with mail_app.app_context():
         assert db.session.scalar(select(func.count(MeetingRequest.id))) == 1
+
+
+def test_a_meeting_the_organizer_moves_is_announced_to_both_sides(
+    mail_app, smtp, event_id, organizer, stand
+):
+    es = spanish_registrant(mail_app, event_id)
+    ja = registrant_in(mail_app, event_id)
+    with mail_app.app_context():
+        parts = {r.id: r.participant_id for r in db.session.scalars(select(Registrant))}
+    signed_in_as(mail_app, es).post(f"/e/{SLUG}/me/requests", data={"requested_id": parts[ja]})
+    with mail_app.app_context():
+        request_id = db.session.scalar(select(MeetingRequest.id))
+    signed_in_as(mail_app, ja).post(
+        f"/e/{SLUG}/me/answer", data={"request_id": request_id, "decision": "accept"}
+    )
+    staff = mail_app.test_client()
+    sign_in(staff, organizer.email)
+    staff.post(f"/events/{event_id}/schedule")  # the events page's own button
+    deliver(mail_app)
+    for address in ("ane@tecnalia.example", "hana@suzuki-seiki.example"):
+        assert any("10:00" in m.get_body(("plain",)).get_content() for m in mails_to(smtp, address))
+    with mail_app.app_context():
+        meeting_id = db.session.scalar(select(B2BMeeting.id))
+    later = datetime(2026, 11, 10, 2, tzinfo=UTC)  # 11:00 in Tsu
+    moved = staff.post(
+        f"/events/b2b/{meeting_id}/move",
+        data={"move-slot": later.isoformat(), "move-table": "2"},
+    )
+    assert moved.status_code == 302
+    deliver(mail_app)
+    for address in ("ane@tecnalia.example", "hana@suzuki-seiki.example"):
+        text = mails_to(smtp, address)[-1].get_body(("plain",)).get_content()
+        assert "11:00" in text and "2" in text
+    spanish = mails_to(smtp, "ane@tecnalia.example")[-1].get_body(("plain",)).get_content()
+    assert "3:00" in spanish  # 11:00 in Tsu is 03:00 in Madrid
+
+
+def test_public_forms_need_their_csrf_token(make_app, organizer, stand):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    open_event(app, organizer, "guarded")
+    client = app.test_client()
+    refused = client.post("/e/guarded/register", data=registration())
+    assert refused.status_code in (200, 400)
+    assert client.post("/e/guarded/link", data={"email": "a@b.example"}).status_code in (200, 400)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Registrant.id))) == 0
+    page = client.get("/e/guarded/register").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    accepted = client.post("/e/guarded/register", data={**registration(), "csrf_token": token})
+    assert accepted.status_code == 302
+
+
+def test_registration_texts_have_size_limits(mail_app, event_id, stand):
+    client = mail_app.test_client()
+    too_long = register(client, offers="x" * 2001)
+    assert too_long.status_code == 200  # the form again, with its error
+    assert "2000" in too_long.get_data(as_text=True)
+    with mail_app.app_context():
+        assert db.session.scalar(select(func.count(Registrant.id))) == 0
+    big = client.post(f"/e/{SLUG}/register", data={"offers": "x" * (11 * 1024 * 1024)})
+    assert big.status_code == 413
