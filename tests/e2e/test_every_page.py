@@ -68,6 +68,11 @@ def problems(page, url):
         return []  # redirects, files and feeds have no page to check
     if not response.text().lstrip().lower().startswith("<!doctype"):
         return []  # a fragment htmx puts into a page (the page itself is checked)
+    return as_shown(page)
+
+
+def as_shown(page):
+    """What is wrong with the page as it is now: overflow per width, then axe's violations."""
     found = []
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
@@ -97,3 +102,20 @@ def test_every_page_fits_every_width_and_has_no_serious_accessibility_violation(
         if trouble:
             found[endpoint] = trouble
     assert found == {}
+
+
+def test_the_open_picker_has_no_serious_accessibility_violation(
+    page, live_server, make_user, records
+):
+    """The states the crawl never sees: a chip, the combobox's list open on an option."""
+    user = make_user(name="Ane Etxeberria")
+    suzuka = records.org(user, name="Suzuka Precision", native_name="鈴鹿精密")
+    records.org(user, name="Suzuki Motor")
+    records.contact(user, suzuka, given_name="Taro", family_name="Yamada")
+    sign_in(page, live_server, user.email)
+    page.goto(f"{live_server}/meetings/new?organization_id={suzuka}")
+    combobox = page.get_by_role("combobox", name="Search organizations")
+    combobox.fill("suzu")
+    page.get_by_role("listbox", name="Matching organizations").get_by_role("option").wait_for()
+    page.keyboard.press("ArrowDown")
+    assert as_shown(page) == []
