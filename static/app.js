@@ -20,3 +20,28 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// The navigation's menus (<details>): one open at a time, closed by Escape or a click elsewhere.
+document.addEventListener("DOMContentLoaded", () => {
+  const menus = [...document.querySelectorAll("details.nav-menu")];
+  for (const menu of menus) {
+    // A menu button's role and state, told explicitly (not every reader says "collapsed" for a
+    // bare <summary>).
+    const summary = menu.querySelector("summary");
+    summary.setAttribute("role", "button");
+    summary.setAttribute("aria-expanded", String(menu.open));
+    menu.addEventListener("toggle", () => {
+      summary.setAttribute("aria-expanded", String(menu.open));
+      if (menu.open) for (const other of menus) if (other !== menu) other.open = false;
+    });
+    menu.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && menu.open) {
+        menu.open = false;
+        menu.querySelector("summary").focus();
+      }
+    });
+  }
+  document.addEventListener("click", (event) => {
+    for (const menu of menus) if (menu.open && !menu.contains(event.target)) menu.open = false;
+  });
+});

@@ -127,10 +127,12 @@ def build(records, make_user, app):
         from crm.guide.models import GuidePage
 
         with app.app_context():
-            page = GuidePage(slug=f"etiquette-{owner.id}", title="Etiquette", owner_id=owner.id)
-            db.session.add(page)
-            db.session.commit()
-            return page.slug
+            slug = f"etiquette-{owner.id}"
+            # The every-page walk builds several guide paths for one owner: one page serves all.
+            if db.session.scalar(select(GuidePage.slug).where(GuidePage.slug == slug)) is None:
+                db.session.add(GuidePage(slug=slug, title="Etiquette", owner_id=owner.id))
+                db.session.commit()
+            return slug
 
     def any_record(kind_name, owner):
         """A record of a registered kind the walk has no maker for: its required columns filled

@@ -66,7 +66,7 @@ VALID = {
     "attachments.upload": form(file=lambda: (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "minutes.pdf")),
     "calendar.new_feed": button(),
     "calendar.turn_off": button(),
-    "contacts.create": form(given_name="Miren", family_name="Agirre"),
+    "contacts.create": form(given_name="Miren", family_name="Agirre", organization_id="{mie}"),
     "contacts.delete": button(),
     "contacts.edit": form(job_title="CTO"),
     "duplicates.merge_contacts": form(),
@@ -160,9 +160,12 @@ VALID = {
     "reminders.unsubscribe": button(),
     "trash.purge_record": button(),
     "trash.restore_record": button(),
-    "visits.add_stop": form(purpose="Courtesy call", time="10:00"),
+    "visits.add_stop": form(purpose="Courtesy call", time="10:00", host_organization_id="{mie}"),
     "visits.create": form(
-        title="Delegation to Mie", start_date="2026-11-02", end_date="2026-11-06"
+        title="Delegation to Mie",
+        start_date="2026-11-02",
+        end_date="2026-11-06",
+        lead_organization_id="{mie}",
     ),
     "visits.delete": button(),
     "visits.delete_stop": button(),

@@ -15,8 +15,9 @@ from wtforms.fields.choices import SelectChoice
 
 from crm.contacts.models import Contact
 from crm.extensions import db
-from crm.forms import SEARCH, MultiCheckboxField, optional_int
+from crm.forms import MultiCheckboxField, optional_int
 from crm.organizations.models import Organization
+from crm.organizations.picker import searching
 
 PRESELECT_AT_MOST = 2
 SEEN_SUFFIX = "-seen"
@@ -62,12 +63,12 @@ def follow(field, organization_ids, *, fresh, with_organization=False):
     ``fresh``: a new record's form shown for the first time. Otherwise people are ticked for the
     user only when the form comes back from a search; a real save keeps what was sent.
     """
-    searching = request.method == "POST" and SEARCH in request.form
-    seen = ids_in(request.form.getlist(field.name + SEEN_SUFFIX)) if searching else []
+    again = searching()
+    seen = ids_in(request.form.getlist(field.name + SEEN_SUFFIX)) if again else []
     offer(
         field,
         organization_ids,
-        preselect=fresh or searching,
+        preselect=fresh or again,
         seen=seen,
         with_organization=with_organization,
     )

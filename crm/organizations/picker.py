@@ -56,8 +56,6 @@ def live_organizations(ids, scope=None):
 class PickerMixin:
     """What both pickers share: the search text, the chosen and the found organizations."""
 
-    picker = True
-
     def _picker_init(self, scope):
         self.scope = scope
         self.query = ""

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from crm.organizations.models import Kind, Region
 from tests.conftest import PASSWORD
+from tests.e2e.picking import pick_organization
 
 pytestmark = pytest.mark.e2e
 
@@ -39,9 +40,7 @@ def test_point_of_contact_plans_a_visit_and_logs_a_stop_as_a_meeting(
     page.get_by_label("Delegation", exact=True).fill("Basque aeronautics delegation to Mie")
     page.get_by_label("First day").fill("2030-05-13")
     page.get_by_label("Last day").fill("2030-05-17")
-    page.get_by_label("Lead organization").select_option(
-        label="SPRI Basque Business Development Agency"
-    )
+    pick_organization(page, "Lead organization", "spri", "SPRI Basque Business Development Agency")
     page.get_by_label("Purpose").fill("Meet the prefecture and the aeronautics cluster.")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
@@ -57,7 +56,7 @@ def test_point_of_contact_plans_a_visit_and_logs_a_stop_as_a_meeting(
         page.get_by_label("Date").fill(day)
         page.get_by_label("Local time").fill(time)
         page.get_by_label("Duration (minutes)").fill("90")
-        page.get_by_label("Host").select_option(label="三重県庁 (Mie Prefectural Government)")
+        pick_organization(page, "Host", "三重", "三重県庁 (Mie Prefectural Government)")
         page.get_by_label("Place").fill("Tsu")
         page.get_by_label("Purpose of the stop").fill(purpose)
         page.get_by_role("button", name="Save").click()
