@@ -20,10 +20,11 @@ from crm.api.blueprint import bp
 from crm.api.models import IdempotentRequest
 from crm.api.resources import RESOURCES, is_record, shown_columns
 from crm.authorization import MATRIX, Api, require_edit
+from crm.converters import MAX_ID
 from crm.editing import Refused, sent_values
 from crm.extensions import csrf, db, limiter
 from crm.kinds import kind_of
-from crm.records import EditConflict, check_version
+from crm.matching.services import StageRefused
 from crm.trash.services import RestoreRefused, move_to_trash, restore
 
 PREFIX = "/api/v1"
@@ -134,6 +135,8 @@ def options(resource):
 
 
 def load(resource, item_id, *, trashed=False):
+    if not 1 <= item_id <= MAX_ID:  # a larger id cannot exist (PostgreSQL ``integer``)
+        raise NotFoundProblem
     model = resource.model
     statement = (
         select(model)
@@ -198,7 +201,7 @@ class BadQuery(Exception):
 
 
 def query_value(name, spec):
-    raw = request.args.get(name)
+    raw = request.args.get(name, "")
     kind = spec.get("type")
     if kind == "integer":
         if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= 2**31 - 1:
@@ -225,7 +228,7 @@ def list_view(resource):
     if resource.trashable:
         statement = statement.where(model.deleted_at.is_(None))
     for name, spec in resource.filters.items():
-        if request.args.get(name, "") != "":
+        if name in request.args:
             statement = statement.where(spec.clause(query_value(name, spec.schema)))
     sort = request.args.get("sort", resource.default_sort)
     descending = sort.startswith("-")
@@ -236,7 +239,7 @@ def list_view(resource):
     if not limit.isascii() or not limit.isdigit() or not 1 <= int(limit) <= MAX_PAGE_SIZE:
         raise BadQuery("limit", _("Expected a whole number from 1 to 100."))
     limit = int(limit)
-    if request.args.get("cursor"):
+    if "cursor" in request.args:
         value, last_id = decode_cursor(request.args["cursor"], sort, column)
         after = column < value if descending else column > value
         same = and_(column == value, (model.id < last_id) if descending else (model.id > last_id))
@@ -401,10 +404,14 @@ def load_fresh(resource, item_id):
     return load(resource, item_id)
 
 
-def if_match(item):
-    """428 without If-Match, 412 (with the record as it is) when it names another version."""
+def require_if_match():
+    """428 without If-Match, whether or not the record exists."""
     if not request.headers.get("If-Match"):
         raise Precondition(428)
+
+
+def if_match(item):
+    """412 (with the record as it is) when If-Match names another version."""
     if request.if_match.is_strong(str(item.version)) or request.if_match.star_tag:
         return
     if request.if_match.contains_weak(str(item.version)):
@@ -430,33 +437,36 @@ class Stale(Exception):
 
 
 def update_view(resource, item_id):
+    """Check the body as the form would, then the version (If-Match), then save."""
     body = json_body()
+    require_if_match()
     item = load(resource, item_id)
     require_edit(item)
+    moves = checked_moves(resource, body)
+    form = None
+    if resource.writable:
+        stored = resource.edit_form(item, formdata=None, meta=schema.NO_CSRF)
+        fields = {name: value for name, value in body.items() if name not in moves}
+        data, errors = formdata(stored, fields, base_values(stored), extra=resource.moves)
+        if errors:
+            raise Invalid(errors)
+        form = resource.edit_form(item, formdata=data, meta=schema.NO_CSRF)
+        if not form.validate():
+            raise Invalid(problems.field_problems(form))
+    else:
+        unknown = set(body) - set(resource.moves) - READ_ONLY - {"reason"}
+        if unknown:
+            message = _("Unknown field, or one your role may not set.")
+            raise Invalid({name: [message] for name in sorted(unknown)})
     if_match(item)
-    moves = {name: body[name] for name in resource.moves if name in body}
     try:
-        if resource.writable:
-            stored = resource.edit_form(item, formdata=None, meta=schema.NO_CSRF)
-            fields = {name: value for name, value in body.items() if name not in moves}
-            base = base_values(stored)
-            data, errors = formdata(stored, fields, base, extra=resource.moves)
-            if errors:
-                raise Invalid(errors)
-            form = resource.edit_form(item, formdata=data, meta=schema.NO_CSRF)
-            if not form.validate():
-                raise Invalid(problems.field_problems(form))
-            check_version(item, item.version)
+        if form is not None:
             resource.update(item, form)
-        else:
-            unknown = set(body) - set(resource.moves) - READ_ONLY - {"reason"}
-            if unknown:
-                message = _("Unknown field, or one your role may not set.")
-                raise Invalid({name: [message] for name in sorted(unknown)})
-        apply_moves(resource, item, moves, body)
+        for name, value in moves.items():
+            apply_move(resource, item, name, value, body)
         db.session.flush()
         db.session.commit()
-    except (EditConflict, StaleDataError):
+    except StaleDataError:  # another save won between our check and our UPDATE
         raise stale(resource, item_id) from None
     except Refused as refusal:
         db.session.rollback()
@@ -464,20 +474,31 @@ def update_view(resource, item_id):
     return one(resource, load_fresh(resource, item_id))
 
 
-def apply_moves(resource, item, moves, body):
-    for name, value in moves.items():
-        spec = MOVE_SCHEMAS[resource.path][name]
-        if not isinstance(value, str) or value not in spec["enum"]:
-            raise Invalid({name: [_("Not one of the allowed values.")]})
-        handler = resource.moves[name]
-        try:
-            handler(item, value, body) if name == "stage" else handler(item, value)
-        except Exception as error:  # the service's own refusal (a reason is needed)
-            if type(error).__name__ != "StageRefused":
-                raise
-            db.session.rollback()
-            message = _("Say why: going back a stage or closing a match needs a reason.")
-            raise Invalid({"reason": [message]}) from None
+def checked_moves(resource, body):
+    """The values of the fields the form does not hold (an action's status, a match's stage)."""
+    moves, errors = {}, {}
+    for name in resource.moves:
+        if name in body:
+            if body[name] not in MOVE_SCHEMAS[resource.path][name]["enum"]:
+                errors[name] = [_("Not one of the allowed values.")]
+            moves[name] = body[name]
+    reason = body.get("reason")
+    if "stage" in resource.moves and not (reason is None or (isinstance(reason, str)
+                                                           and len(reason) <= 300)):  # fmt: skip
+        errors["reason"] = [_("Expected a string of at most 300 characters.")]
+    if errors:
+        raise Invalid(errors)
+    return moves
+
+
+def apply_move(resource, item, name, value, body):
+    handler = resource.moves[name]
+    try:
+        handler(item, value, body)
+    except StageRefused:
+        db.session.rollback()
+        message = _("Say why: going back a stage or closing a match needs a reason.")
+        raise Invalid({"reason": [message]}) from None
 
 
 def move_schemas():
@@ -496,6 +517,7 @@ MOVE_SCHEMAS = move_schemas()
 
 
 def delete_view(resource, item_id):
+    require_if_match()
     item = load(resource, item_id)
     require_edit(item)
     if_match(item)
@@ -569,11 +591,12 @@ def _bind(view, resource):
 
 VERBS = (  # verb, rule, methods, view
     ("list", "", ["GET"], list_view),
-    ("read", "/<id:item_id>", ["GET"], read_view),
+    # Any integer, so that 0 or a huge id is a 404 of the API rather than a routing miss.
+    ("read", "/<int(signed=True):item_id>", ["GET"], read_view),
     ("create", "", ["POST"], create_view),
-    ("update", "/<id:item_id>", ["PATCH"], update_view),
-    ("delete", "/<id:item_id>", ["DELETE"], delete_view),
-    ("restore", "/<id:item_id>/restore", ["POST"], restore_view),
+    ("update", "/<int(signed=True):item_id>", ["PATCH"], update_view),
+    ("delete", "/<int(signed=True):item_id>", ["DELETE"], delete_view),
+    ("restore", "/<int(signed=True):item_id>/restore", ["POST"], restore_view),
 )
 
 

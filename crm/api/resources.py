@@ -141,7 +141,7 @@ NEXT_ACTION = {
 }
 
 
-def set_action_status(action, value):
+def set_action_status(action, value, body=None):
     return action_services.set_status(action, Status(value), actor=current_user)
 
 
