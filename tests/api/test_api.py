@@ -324,3 +324,28 @@ def test_the_reference_page_runs_under_the_strict_csp(client):
     for asset in ("vendor/swagger-ui/swagger-ui-bundle.js", "api-docs.js"):
         assert asset in html
         assert client.get(f"/static/{asset}").status_code == 200
+
+
+def test_two_simultaneous_patches_with_the_same_etag_one_200_one_412(app, api, records):
+    import threading
+
+    caller = api()
+    url = f"/api/v1/organizations/{records.org(caller.user)}"
+    barrier, answers = threading.Barrier(2), {}
+
+    def patch(city):
+        client = app.test_client()
+        headers = {"Authorization": f"Bearer {caller.secret}", "If-Match": '"1"'}
+        barrier.wait()
+        answers[city] = client.patch(url, json={"city": city}, headers=headers)
+
+    threads = [threading.Thread(target=patch, args=(city,)) for city in ("Derio", "Tsu")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    statuses = sorted(answer.status_code for answer in answers.values())
+    assert statuses == [200, 412], {c: a.get_json() for c, a in answers.items()}
+    winner = next(city for city, answer in answers.items() if answer.status_code == 200)
+    assert caller.get(url).get_json()["city"] == winner
+    assert caller.get(url).get_json()["version"] == 2
