@@ -349,3 +349,14 @@ def test_two_simultaneous_patches_with_the_same_etag_one_200_one_412(app, api, r
     winner = next(city for city, answer in answers.items() if answer.status_code == 200)
     assert caller.get(url).get_json()["city"] == winner
     assert caller.get(url).get_json()["version"] == 2
+
+
+def test_the_timeline_names_the_token_of_a_change(api, client, login, records):
+    caller = api()
+    org = records.org(caller.user)
+    caller.patch(
+        f"/api/v1/organizations/{org}", json={"city": "Derio"}, headers={"If-Match": '"1"'}
+    )
+    login(Role.MANAGER)
+    page = client.get(f"/organizations/{org}").get_data(as_text=True)
+    assert "through the API, token “tests”" in page

@@ -18,12 +18,14 @@ from crm.reminders.models import Delivery, OutboxMessage, SchedulerHeartbeat
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_sch1_sch7_one_job_defined_in_code_in_utc(app):
+def test_sch1_sch7_the_jobs_are_defined_in_code_in_utc(app):
     scheduler = build_scheduler(app, background=True)
-    (job,) = scheduler.get_jobs()
-    assert job.id == "reminders-pass"
+    jobs = scheduler.get_jobs()
+    # The reminders' pass, and the webhooks' outbox of the integration API (crm/api).
+    assert [job.id for job in jobs] == ["reminders-pass", "webhooks-pass"]
     assert str(scheduler.timezone) == "UTC"
-    assert job.coalesce is True and job.max_instances == 1 and job.misfire_grace_time is None
+    for job in jobs:
+        assert job.coalesce is True and job.max_instances == 1 and job.misfire_grace_time is None
     assert not scheduler.running
     scheduler.start(paused=True)
     try:
