@@ -76,33 +76,23 @@ def on_event(event):
 
 
 def build_scheduler(app, background=False):
-    """The scheduler: in UTC, one job defined in code, no persistent job store (SCH-1, SCH-7)."""
-    scheduler = (BackgroundScheduler if background else BlockingScheduler)(timezone=UTC)
-    scheduler.add_job(
-        tick,
-        "interval",
-        args=[app],
-        seconds=app.config["REMINDER_TICK_SECONDS"],
-        id="reminders-pass",
-        replace_existing=True,
-        coalesce=True,
-        max_instances=1,
-        misfire_grace_time=None,
-        next_run_time=datetime.now(UTC),
-    )
+    """The scheduler: in UTC, its jobs defined in code, no persistent job store (SCH-1, SCH-7)."""
     from crm.api.webhooks import tick as webhooks_tick  # the integration API's outbox
 
-    scheduler.add_job(
-        webhooks_tick,
-        "interval",
-        args=[app],
-        seconds=app.config["REMINDER_TICK_SECONDS"],
-        id="webhooks-pass",
-        replace_existing=True,
-        coalesce=True,
-        max_instances=1,
-        misfire_grace_time=None,
-        next_run_time=datetime.now(UTC),
-    )
+    scheduler = (BackgroundScheduler if background else BlockingScheduler)(timezone=UTC)
+    # Every job, with its stable id: the reminders' pass and the webhooks' deliveries.
+    for job_id, job in (("reminders-pass", tick), ("webhooks-pass", webhooks_tick)):
+        scheduler.add_job(
+            job,
+            "interval",
+            args=[app],
+            seconds=app.config["REMINDER_TICK_SECONDS"],
+            id=job_id,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=None,
+            next_run_time=datetime.now(UTC),
+        )
     scheduler.add_listener(on_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED)
     return scheduler
