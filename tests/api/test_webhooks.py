@@ -193,3 +193,29 @@ def test_the_admin_page_registers_shows_the_log_and_sends_again(app, client, log
     with app.app_context():
         row = db.session.get(WebhookDelivery, row_id)
         assert (row.status, row.attempts) == ("pending", 0)
+
+
+def test_a_stage_move_through_the_api_is_a_match_stage_changed_event(app, api, records):
+    from crm.matching.models import Match
+    from crm.organizations.models import Region
+
+    caller = api(Role.MANAGER)
+    webhook_endpoint(app, caller.user, events=("match.*",))
+    basque = records.org(caller.user)
+    mie = records.org(caller.user, name="Mie University", region=Region.MIE, country="JP")
+    with app.app_context():
+        match = Match(basque_id=basque, mie_id=mie, owner_id=caller.user.id, reasons={})
+        db.session.add(match)
+        db.session.commit()
+        url = f"/api/v1/matches/{match.id}"
+    moved = caller.patch(url, json={"stage": "introduced"}, headers={"If-Match": '"1"'})
+    assert moved.status_code == 200 and moved.get_json()["stage"] == "introduced"
+    back = caller.patch(url, json={"stage": "suggested"}, headers={"If-Match": '"2"'})
+    assert back.status_code == 422 and "reason" in back.get_json()["errors"]
+    back = caller.patch(
+        url, json={"stage": "suggested", "reason": "Wrong contact"}, headers={"If-Match": '"2"'}
+    )
+    assert back.status_code == 200
+    with app.app_context():
+        types = db.session.scalars(select(WebhookDelivery.event_type)).all()
+    assert types == ["match.stage_changed", "match.stage_changed"]
