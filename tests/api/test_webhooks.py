@@ -219,3 +219,15 @@ def test_a_stage_move_through_the_api_is_a_match_stage_changed_event(app, api, r
     with app.app_context():
         types = db.session.scalars(select(WebhookDelivery.event_type)).all()
     assert types == ["match.stage_changed", "match.stage_changed"]
+
+
+def test_the_command_line_runs_one_delivery_pass(make_app, make_user, receiver):
+    app = make_app(WEBHOOK_ALLOW_PRIVATE=True)
+    admin = make_user(Role.ADMIN)
+    webhook_endpoint(app, admin, url=f"http://127.0.0.1:{receiver.port}/hook")
+    receiver.start()
+    headers = {"Authorization": f"Bearer {issue_token(app, admin)[1]}"}
+    app.test_client().post("/api/v1/organizations", json=ORGANIZATION, headers=headers)
+    result = app.test_cli_runner().invoke(args=["webhooks", "run"])
+    assert result.exit_code == 0 and result.output.strip() == "1 delivered, 0 retry, 0 failed"
+    assert len(receiver.received) == 1
