@@ -36,6 +36,7 @@ PROBLEM = {
             "additionalProperties": {"type": "array", "items": {"type": "string"}},
         },
         "current": {"type": "object"},
+        "duplicates": {"type": "array", "items": {"type": "string"}},
     },
 }
 PROBLEM_REF = "#/components/schemas/Problem"
@@ -76,6 +77,11 @@ def input_schemas(resource):
     if resource.writable:
         form = resource.form_class()(formdata=None, meta=schema.NO_CSRF)
         found["Create"] = schema.form_schema(form, for_create=True)
+        if resource.duplicates:
+            found["Create"]["properties"]["allow_duplicate"] = {
+                "type": "boolean",
+                "description": "Create it even when records with the same name exist (409).",
+            }
         patch = schema.form_schema(form)
     else:
         patch = {"type": "object", "properties": {}, "additionalProperties": False}
@@ -202,7 +208,7 @@ def paths_of(resource):
             "requestBody": json_body(f"{name}Create"),
             "responses": {
                 **one_response(name, "Created", "201"),
-                **problem_responses(*COMMON, 415, 422),
+                **problem_responses(*COMMON, 409, 415, 422),
             },
         }
     if offered(resource, "update"):

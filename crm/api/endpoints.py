@@ -365,7 +365,10 @@ def create_view(resource):
         return earlier
     form_class = resource.form_class()
     blank = form_class(formdata=None, meta=schema.NO_CSRF, data=new_defaults(resource))
-    form = validated(form_class, body, blank, data=new_defaults(resource))
+    flags = (ALLOW_DUPLICATE,) if resource.duplicates else ()
+    form = validated(form_class, body, blank, extra=flags, data=new_defaults(resource))
+    if resource.duplicates and (refusal := duplicate_refusal(resource, form, body)):
+        return refusal
     try:
         item = resource.create(form)
         db.session.flush()
@@ -393,6 +396,28 @@ def create_view(resource):
             return earlier
         raise
     return one(resource, item, 201, {"Location": location})
+
+
+ALLOW_DUPLICATE = "allow_duplicate"
+
+
+def duplicate_refusal(resource, form, body):
+    """409 naming the likely duplicates, as the page shows them, unless the body says to
+    create it anyway."""
+    allowed = body.get(ALLOW_DUPLICATE, False)
+    if not isinstance(allowed, bool):
+        raise Invalid({ALLOW_DUPLICATE: [_("Expected true or false.")]})
+    found = [] if allowed else resource.duplicates(form)
+    if not found:
+        return None
+    return problems.problem(
+        409,
+        _("Likely duplicates exist; send allow_duplicate: true to create it anyway."),
+        kind="likely-duplicate",
+        duplicates=[
+            url_for(f"api.{resource.name}_read", item_id=item.id, _external=True) for item in found
+        ],
+    )
 
 
 def new_defaults(resource):

@@ -306,7 +306,7 @@ def test_openapi_is_generated_from_the_forms(app, client):
         names = {
             f.short_name for f in form if f.short_name not in ("csrf_token", "version", "loaded")
         }
-    assert set(schemas["OrganizationsCreate"]["properties"]) == names
+    assert set(schemas["OrganizationsCreate"]["properties"]) == names | {"allow_duplicate"}
     name = schemas["OrganizationsCreate"]["properties"]["name"]
     assert name["maxLength"] == 200 and name["type"] == "string"
     assert "name" in schemas["OrganizationsCreate"]["required"]
@@ -360,3 +360,19 @@ def test_the_timeline_names_the_token_of_a_change(api, client, login, records):
     login(Role.MANAGER)
     page = client.get(f"/organizations/{org}").get_data(as_text=True)
     assert "through the API, token “tests”" in page
+
+
+def test_a_likely_duplicate_needs_allow_duplicate_as_on_the_page(app, api):
+    caller = api()
+    assert caller.post("/api/v1/organizations", json=ORGANIZATION).status_code == 201
+    same = caller.post(
+        "/api/v1/organizations", json={**ORGANIZATION, "name": "FUNDACIÓN  tecnalia"}
+    )
+    assert same.status_code == 409, same.get_json()  # case and spaces aside, as on the page
+    assert same.get_json()["duplicates"][0].endswith("/api/v1/organizations/1")
+    forced = caller.post(
+        "/api/v1/organizations",
+        json={**ORGANIZATION, "name": "FUNDACIÓN  tecnalia", "allow_duplicate": True},
+    )
+    assert forced.status_code == 201
+    assert count(app, Organization) == 2
