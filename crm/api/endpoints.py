@@ -1,23 +1,29 @@
 """The integration API under /api/v1 (JSON, personal access tokens), and the pages that manage
 it: tokens on the account page, webhook endpoints for admins (crm/api/pages.py)."""
 
-import base64
 import contextlib
 import hashlib
-import json
-from datetime import date, datetime
 
 from flask import current_app, g, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
-from crm.api import problems, schema
+from crm.api import idempotency, listing, problems, schema
 from crm.api.blueprint import bp
 from crm.api.models import IdempotentRequest
+from crm.api.problems import (
+    BadBody,
+    BadQuery,
+    Invalid,
+    NotFoundProblem,
+    Precondition,
+    Stale,
+    Unsupported,
+)
 from crm.api.resources import RESOURCES, is_record, shown_columns
 from crm.authorization import MATRIX, Api, require_edit
 from crm.converters import MAX_ID
@@ -28,7 +34,6 @@ from crm.matching.services import StageRefused
 from crm.trash.services import RestoreRefused, move_to_trash, restore
 
 PREFIX = "/api/v1"
-PAGE_SIZE, MAX_PAGE_SIZE = 50, 100
 READ_ONLY = {"id", "version", "created_at", "updated_at", "url"}
 
 
@@ -153,110 +158,15 @@ def load(resource, item_id, *, trashed=False):
     return item
 
 
-class NotFoundProblem(Exception):
-    pass
-
-
-# --- lists -----------------------------------------------------------------------------------
-
-
-def encode_cursor(sort, value, item_id):
-    raw = json.dumps([sort, schema.plain_json(value), item_id]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(text, sort, column):
-    try:
-        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-        name, value, item_id = json.loads(raw)
-        if name != sort or not isinstance(item_id, int):
-            raise ValueError
-        return typed(column, value), item_id
-    except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise BadQuery("cursor", _("This cursor is not valid for this list.")) from error
-
-
-def typed(column, value):
-    python = column.type.python_type
-    if value is None:
-        raise ValueError
-    if python is datetime:
-        return datetime.fromisoformat(value)
-    if python is date:
-        return date.fromisoformat(value)
-    if python is int:
-        if not isinstance(value, int):
-            raise ValueError
-        return value
-    if isinstance(value, str):
-        enum_class = getattr(column.type, "enum_class", None)
-        return enum_class(value) if enum_class else value
-    raise ValueError
-
-
-class BadQuery(Exception):
-    def __init__(self, name, message):
-        super().__init__(message)
-        self.errors = {name: [message]}
-
-
-def query_value(name, spec):
-    raw = request.args.get(name, "")
-    kind = spec.get("type")
-    if kind == "integer":
-        if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= 2**31 - 1:
-            raise BadQuery(name, _("Expected a whole number."))
-        return int(raw)
-    if spec.get("format") == "date-time":
-        try:
-            value = datetime.fromisoformat(raw)
-        except ValueError:
-            raise BadQuery(name, _("Expected a date and time (ISO 8601).")) from None
-        if value.tzinfo is None:
-            raise BadQuery(name, _("Give the time zone (Z or +09:00)."))
-        return value
-    if "enum" in spec and raw not in spec["enum"]:
-        raise BadQuery(name, _("Not one of the allowed values."))
-    if len(raw) > spec.get("maxLength", 200):
-        raise BadQuery(name, _("Too long."))
-    return raw
+# --- writing ---------------------------------------------------------------------------------
 
 
 def list_view(resource):
-    model = resource.model
-    statement = select(model)
-    if resource.trashable:
-        statement = statement.where(model.deleted_at.is_(None))
-    for name, spec in resource.filters.items():
-        if name in request.args:
-            statement = statement.where(spec.clause(query_value(name, spec.schema)))
-    sort = request.args.get("sort", resource.default_sort)
-    descending = sort.startswith("-")
-    if sort.lstrip("-") not in resource.sorts:
-        raise BadQuery("sort", _("Not one of the allowed values."))
-    column = resource.sorts[sort.lstrip("-")]
-    limit = request.args.get("limit", str(PAGE_SIZE))
-    if not limit.isascii() or not limit.isdigit() or not 1 <= int(limit) <= MAX_PAGE_SIZE:
-        raise BadQuery("limit", _("Expected a whole number from 1 to 100."))
-    limit = int(limit)
-    if "cursor" in request.args:
-        value, last_id = decode_cursor(request.args["cursor"], sort, column)
-        after = column < value if descending else column > value
-        same = and_(column == value, (model.id < last_id) if descending else (model.id > last_id))
-        statement = statement.where(or_(after, same))
-    order = (column.desc(), model.id.desc()) if descending else (column, model.id)
-    statement = statement.order_by(*order).limit(limit + 1).options(*options(resource))
-    items = db.session.scalars(statement).unique().all()
-    body = {"data": [represent(resource, item) for item in items[:limit]], "next": None}
-    if len(items) > limit:
-        last = items[limit - 1]
-        args = request.args.to_dict()
-        args["cursor"] = encode_cursor(sort, getattr(last, column.key), last.id)
-        body["next"] = url_for(request.endpoint, _external=True, **args)
+    items, following = listing.page(resource, options(resource))
+    body = {"data": [represent(resource, item) for item in items], "next": None}
+    if following is not None:
+        body["next"] = url_for(request.endpoint, _external=True, **following)
     return body
-
-
-# --- writing ---------------------------------------------------------------------------------
 
 
 def json_body():
@@ -266,14 +176,6 @@ def json_body():
     if not isinstance(body, dict):
         raise BadBody
     return body
-
-
-class Unsupported(Exception):
-    pass
-
-
-class BadBody(Exception):
-    pass
 
 
 def formdata(form, body, base, *, extra=()):
@@ -315,53 +217,10 @@ def validated(form_class_or_builder, body, base_form, *, extra=(), **kwargs):
     return form
 
 
-class Invalid(Exception):
-    def __init__(self, errors):
-        super().__init__("invalid")
-        self.errors = errors
-
-
-def fingerprint(body):
-    text = json.dumps([request.method, request.path, body], sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def remembered(key, body):
-    """The stored answer to an earlier POST with this Idempotency-Key, if any."""
-    row = db.session.scalar(
-        select(IdempotentRequest).where(
-            IdempotentRequest.token_id == g.api_token.id, IdempotentRequest.key == key
-        )
-    )
-    if row is None:
-        return None
-    if row.fingerprint != fingerprint(body):
-        return problems.problem(
-            422,
-            _("This Idempotency-Key was used for a different request."),
-            kind="idempotency-key-reused",
-        )
-    response = current_app.json.response(row.body)
-    response.status_code = row.status
-    response.headers["Idempotent-Replayed"] = "true"
-    if row.location:
-        response.headers["Location"] = row.location
-    if "version" in row.body:
-        response.headers["ETag"] = f'"{row.body["version"]}"'
-    return response
-
-
-def idempotency_key():
-    key = request.headers.get("Idempotency-Key")
-    if key is not None and not 1 <= len(key) <= 255:
-        raise BadQuery("Idempotency-Key", _("Between 1 and 255 characters."))
-    return key
-
-
 def create_view(resource):
     body = json_body()
-    key = idempotency_key()
-    if key and (earlier := remembered(key, body)) is not None:
+    key = idempotency.idempotency_key()
+    if key and (earlier := idempotency.remembered(key, body)) is not None:
         return earlier
     form_class = resource.form_class()
     blank = form_class(formdata=None, meta=schema.NO_CSRF, data=new_defaults(resource))
@@ -382,7 +241,7 @@ def create_view(resource):
             IdempotentRequest(
                 token_id=g.api_token.id,
                 key=key,
-                fingerprint=fingerprint(body),
+                fingerprint=idempotency.fingerprint(body),
                 status=201,
                 body=represent(resource, item),
                 location=location,
@@ -392,7 +251,7 @@ def create_view(resource):
         db.session.commit()
     except IntegrityError:  # the same key, at the same time, from another request: it won
         db.session.rollback()
-        if key and (earlier := remembered(key, body)) is not None:
+        if key and (earlier := idempotency.remembered(key, body)) is not None:
             return earlier
         raise
     return one(resource, item, 201, {"Location": location})
@@ -444,21 +303,9 @@ def if_match(item):
     raise Stale(item)
 
 
-class Precondition(Exception):
-    def __init__(self, status):
-        super().__init__(status)
-        self.status = status
-
-
 def stale(resource, item_id):
     db.session.rollback()
     return Stale(load(resource, item_id))
-
-
-class Stale(Exception):
-    def __init__(self, item):
-        super().__init__("stale")
-        self.item = item
 
 
 def update_view(resource, item_id):
