@@ -138,7 +138,7 @@ def register_errorhandlers(app):
 
 def register_commands(app):
     from crm.accounts.cli import user_cli
-    from crm.api.cli import token_cli
+    from crm.api.cli import token_cli, webhooks_cli
     from crm.attachments.cli import attachments_cli
     from crm.backup.cli import backup_command, restore_command
     from crm.demo.cli import demo_cli
@@ -159,5 +159,6 @@ def register_commands(app):
         import_command,
         mailin_cli,
         token_cli,
+        webhooks_cli,
     ):
         app.cli.add_command(command)

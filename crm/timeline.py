@@ -120,6 +120,8 @@ _LOADERS = {
         select(Action).where(Action.id.in_(ids)).options(selectinload(Action.owner))
     ),
     "change": lambda ids: _by_id(
-        select(AuditEvent).where(AuditEvent.id.in_(ids)).options(selectinload(AuditEvent.actor))
+        select(AuditEvent)
+        .where(AuditEvent.id.in_(ids))
+        .options(selectinload(AuditEvent.actor), selectinload(AuditEvent.token))
     ),
 }

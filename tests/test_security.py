@@ -20,18 +20,44 @@ ROOT = Path(__file__).resolve().parent.parent
 CSRF_EXEMPT = {"reminders.unsubscribe"}
 
 
+def api_route(endpoint):
+    """The integration API: a bearer token, never the session cookie, signs it in, so a
+    cross-site form cannot use it (tests/api/test_api.py) and it takes no CSRF token."""
+    from crm.authorization import MATRIX, Api
+
+    return isinstance(MATRIX.get(endpoint), Api)
+
+
 def write_rules(app):
     return [
         rule
         for rule in app.url_map.iter_rules()
-        if rule.methods & {"POST", "PUT", "PATCH", "DELETE"} and rule.endpoint not in CSRF_EXEMPT
+        if rule.methods & {"POST", "PUT", "PATCH", "DELETE"}
+        and rule.endpoint not in CSRF_EXEMPT
+        and not api_route(rule.endpoint)
     ]
 
 
-def test_only_the_one_click_unsubscribe_is_exempt_from_csrf(app):
+def test_only_the_one_click_unsubscribe_and_the_api_are_exempt_from_csrf(app):
     from crm.extensions import csrf
 
-    assert csrf._exempt_views == {"crm.reminders.views.unsubscribe"}
+    api_views = {
+        f"{view.__module__}.{view.__name__}"
+        for endpoint, view in app.view_functions.items()
+        if api_route(endpoint)
+    }
+    assert api_views and all(name.startswith("crm.api.endpoints.") for name in api_views)
+    assert csrf._exempt_views == {"crm.reminders.views.unsubscribe"} | api_views
+
+
+def test_a_signed_in_browser_cannot_write_through_the_api(make_app, make_user):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    admin = make_user(Role.ADMIN)
+    client = csrf_client(app, admin)
+    before = row_counts(app)
+    response = client.post("/api/v1/organizations", json={"name": "Forged"})
+    assert response.status_code == 401
+    assert row_counts(app) == before
 
 
 def example_url(rule, user_id):

@@ -22,3 +22,21 @@ def create(email, name, scope, expires_days):
     _, secret = tokens.issue(user, name[:100], scope, expires_days=expires_days, actor=None)
     db.session.commit()
     click.echo(secret)
+
+
+webhooks_cli = AppGroup("webhooks", help="Webhook deliveries of the integration API.")
+
+
+@webhooks_cli.command("run")
+@click.option("--now", "instant", help="Deliver as at this ISO instant (e.g. after downtime).")
+def run(instant):
+    """One delivery pass now, as the scheduler makes every minute."""
+    from datetime import datetime
+
+    from crm.api.webhooks import deliver_due
+
+    now = datetime.fromisoformat(instant) if instant else None
+    if now is not None and now.tzinfo is None:
+        raise click.BadParameter("give the offset, e.g. +09:00", param_hint="--now")
+    counts = deliver_due(now)
+    click.echo(", ".join(f"{count} {name}" for name, count in counts.items()))

@@ -9,7 +9,6 @@ from crm.api.endpoints import MOVE_SCHEMAS, PREFIX, offered
 from crm.api.problems import TITLES
 from crm.api.resources import RESOURCES, column_schema, is_record, shown_columns
 from crm.api.webhooks import EVENT_TYPES
-from crm.extensions import csrf
 
 
 class Reader:
@@ -37,6 +36,7 @@ PROBLEM = {
             "additionalProperties": {"type": "array", "items": {"type": "string"}},
         },
         "current": {"type": "object"},
+        "duplicates": {"type": "array", "items": {"type": "string"}},
     },
 }
 PROBLEM_REF = "#/components/schemas/Problem"
@@ -77,6 +77,11 @@ def input_schemas(resource):
     if resource.writable:
         form = resource.form_class()(formdata=None, meta=schema.NO_CSRF)
         found["Create"] = schema.form_schema(form, for_create=True)
+        if resource.duplicates:
+            found["Create"]["properties"]["allow_duplicate"] = {
+                "type": "boolean",
+                "description": "Create it even when records with the same name exist (409).",
+            }
         patch = schema.form_schema(form)
     else:
         patch = {"type": "object", "properties": {}, "additionalProperties": False}
@@ -115,7 +120,7 @@ ID_PARAMETER = {
     "name": "item_id",
     "in": "path",
     "required": True,
-    "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+    "schema": {"type": "integer"},  # any: 0 or a huge one is a 404
 }
 IF_MATCH = {
     "name": "If-Match",
@@ -132,6 +137,7 @@ IDEMPOTENCY_KEY = {
     "schema": {"type": "string", "minLength": 1, "maxLength": 255},
 }
 COMMON = (400, 401, 403, 429)
+CURSOR = {"type": "string", "pattern": "^[A-Za-z0-9_-]+$"}  # base64url, opaque
 
 
 def list_parameters(resource):
@@ -140,7 +146,7 @@ def list_parameters(resource):
         {"name": "sort", "in": "query", "schema": {"type": "string", "enum": sorts}},
         {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1,
                                                      "maximum": 100}},
-        {"name": "cursor", "in": "query", "schema": {"type": "string"},
+        {"name": "cursor", "in": "query", "schema": CURSOR,
          "description": "From the previous page's ``next`` link."},
     ]  # fmt: skip
     for name, spec in resource.filters.items():
@@ -202,7 +208,7 @@ def paths_of(resource):
             "requestBody": json_body(f"{name}Create"),
             "responses": {
                 **one_response(name, "Created", "201"),
-                **problem_responses(*COMMON, 415, 422),
+                **problem_responses(*COMMON, 409, 415, 422),
             },
         }
     if offered(resource, "update"):
@@ -276,7 +282,6 @@ def document():
 
 
 @bp.route(PREFIX + "/openapi.json", endpoint="openapi")
-@csrf.exempt
 def openapi():
     g._login_user = Reader()  # see Reader; no session is read for this document
     response = current_app.json.response(document())

@@ -1,33 +1,39 @@
 """The integration API under /api/v1 (JSON, personal access tokens), and the pages that manage
 it: tokens on the account page, webhook endpoints for admins (crm/api/pages.py)."""
 
-import base64
 import contextlib
 import hashlib
-import json
-from datetime import date, datetime
 
 from flask import current_app, g, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
-from crm.api import problems, schema
+from crm.api import idempotency, listing, problems, schema
 from crm.api.blueprint import bp
 from crm.api.models import IdempotentRequest
+from crm.api.problems import (
+    BadBody,
+    BadQuery,
+    Invalid,
+    NotFoundProblem,
+    Precondition,
+    Stale,
+    Unsupported,
+)
 from crm.api.resources import RESOURCES, is_record, shown_columns
 from crm.authorization import MATRIX, Api, require_edit
+from crm.converters import MAX_ID
 from crm.editing import Refused, sent_values
 from crm.extensions import csrf, db, limiter
 from crm.kinds import kind_of
-from crm.records import EditConflict, check_version
+from crm.matching.services import StageRefused
 from crm.trash.services import RestoreRefused, move_to_trash, restore
 
 PREFIX = "/api/v1"
-PAGE_SIZE, MAX_PAGE_SIZE = 50, 100
 READ_ONLY = {"id", "version", "created_at", "updated_at", "url"}
 
 
@@ -134,6 +140,8 @@ def options(resource):
 
 
 def load(resource, item_id, *, trashed=False):
+    if not 1 <= item_id <= MAX_ID:  # a larger id cannot exist (PostgreSQL ``integer``)
+        raise NotFoundProblem
     model = resource.model
     statement = (
         select(model)
@@ -150,110 +158,15 @@ def load(resource, item_id, *, trashed=False):
     return item
 
 
-class NotFoundProblem(Exception):
-    pass
-
-
-# --- lists -----------------------------------------------------------------------------------
-
-
-def encode_cursor(sort, value, item_id):
-    raw = json.dumps([sort, schema.plain_json(value), item_id]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(text, sort, column):
-    try:
-        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-        name, value, item_id = json.loads(raw)
-        if name != sort or not isinstance(item_id, int):
-            raise ValueError
-        return typed(column, value), item_id
-    except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise BadQuery("cursor", _("This cursor is not valid for this list.")) from error
-
-
-def typed(column, value):
-    python = column.type.python_type
-    if value is None:
-        raise ValueError
-    if python is datetime:
-        return datetime.fromisoformat(value)
-    if python is date:
-        return date.fromisoformat(value)
-    if python is int:
-        if not isinstance(value, int):
-            raise ValueError
-        return value
-    if isinstance(value, str):
-        enum_class = getattr(column.type, "enum_class", None)
-        return enum_class(value) if enum_class else value
-    raise ValueError
-
-
-class BadQuery(Exception):
-    def __init__(self, name, message):
-        super().__init__(message)
-        self.errors = {name: [message]}
-
-
-def query_value(name, spec):
-    raw = request.args.get(name)
-    kind = spec.get("type")
-    if kind == "integer":
-        if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= 2**31 - 1:
-            raise BadQuery(name, _("Expected a whole number."))
-        return int(raw)
-    if spec.get("format") == "date-time":
-        try:
-            value = datetime.fromisoformat(raw)
-        except ValueError:
-            raise BadQuery(name, _("Expected a date and time (ISO 8601).")) from None
-        if value.tzinfo is None:
-            raise BadQuery(name, _("Give the time zone (Z or +09:00)."))
-        return value
-    if "enum" in spec and raw not in spec["enum"]:
-        raise BadQuery(name, _("Not one of the allowed values."))
-    if len(raw) > spec.get("maxLength", 200):
-        raise BadQuery(name, _("Too long."))
-    return raw
+# --- writing ---------------------------------------------------------------------------------
 
 
 def list_view(resource):
-    model = resource.model
-    statement = select(model)
-    if resource.trashable:
-        statement = statement.where(model.deleted_at.is_(None))
-    for name, spec in resource.filters.items():
-        if request.args.get(name, "") != "":
-            statement = statement.where(spec.clause(query_value(name, spec.schema)))
-    sort = request.args.get("sort", resource.default_sort)
-    descending = sort.startswith("-")
-    if sort.lstrip("-") not in resource.sorts:
-        raise BadQuery("sort", _("Not one of the allowed values."))
-    column = resource.sorts[sort.lstrip("-")]
-    limit = request.args.get("limit", str(PAGE_SIZE))
-    if not limit.isascii() or not limit.isdigit() or not 1 <= int(limit) <= MAX_PAGE_SIZE:
-        raise BadQuery("limit", _("Expected a whole number from 1 to 100."))
-    limit = int(limit)
-    if request.args.get("cursor"):
-        value, last_id = decode_cursor(request.args["cursor"], sort, column)
-        after = column < value if descending else column > value
-        same = and_(column == value, (model.id < last_id) if descending else (model.id > last_id))
-        statement = statement.where(or_(after, same))
-    order = (column.desc(), model.id.desc()) if descending else (column, model.id)
-    statement = statement.order_by(*order).limit(limit + 1).options(*options(resource))
-    items = db.session.scalars(statement).unique().all()
-    body = {"data": [represent(resource, item) for item in items[:limit]], "next": None}
-    if len(items) > limit:
-        last = items[limit - 1]
-        args = request.args.to_dict()
-        args["cursor"] = encode_cursor(sort, getattr(last, column.key), last.id)
-        body["next"] = url_for(request.endpoint, _external=True, **args)
+    items, following = listing.page(resource, options(resource))
+    body = {"data": [represent(resource, item) for item in items], "next": None}
+    if following is not None:
+        body["next"] = url_for(request.endpoint, _external=True, **following)
     return body
-
-
-# --- writing ---------------------------------------------------------------------------------
 
 
 def json_body():
@@ -263,14 +176,6 @@ def json_body():
     if not isinstance(body, dict):
         raise BadBody
     return body
-
-
-class Unsupported(Exception):
-    pass
-
-
-class BadBody(Exception):
-    pass
 
 
 def formdata(form, body, base, *, extra=()):
@@ -312,57 +217,17 @@ def validated(form_class_or_builder, body, base_form, *, extra=(), **kwargs):
     return form
 
 
-class Invalid(Exception):
-    def __init__(self, errors):
-        super().__init__("invalid")
-        self.errors = errors
-
-
-def fingerprint(body):
-    text = json.dumps([request.method, request.path, body], sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def remembered(key, body):
-    """The stored answer to an earlier POST with this Idempotency-Key, if any."""
-    row = db.session.scalar(
-        select(IdempotentRequest).where(
-            IdempotentRequest.token_id == g.api_token.id, IdempotentRequest.key == key
-        )
-    )
-    if row is None:
-        return None
-    if row.fingerprint != fingerprint(body):
-        return problems.problem(
-            422,
-            _("This Idempotency-Key was used for a different request."),
-            kind="idempotency-key-reused",
-        )
-    response = current_app.json.response(row.body)
-    response.status_code = row.status
-    response.headers["Idempotent-Replayed"] = "true"
-    if row.location:
-        response.headers["Location"] = row.location
-    if "version" in row.body:
-        response.headers["ETag"] = f'"{row.body["version"]}"'
-    return response
-
-
-def idempotency_key():
-    key = request.headers.get("Idempotency-Key")
-    if key is not None and not 1 <= len(key) <= 255:
-        raise BadQuery("Idempotency-Key", _("Between 1 and 255 characters."))
-    return key
-
-
 def create_view(resource):
     body = json_body()
-    key = idempotency_key()
-    if key and (earlier := remembered(key, body)) is not None:
+    key = idempotency.idempotency_key()
+    if key and (earlier := idempotency.remembered(key, body)) is not None:
         return earlier
     form_class = resource.form_class()
     blank = form_class(formdata=None, meta=schema.NO_CSRF, data=new_defaults(resource))
-    form = validated(form_class, body, blank, data=new_defaults(resource))
+    flags = (ALLOW_DUPLICATE,) if resource.duplicates else ()
+    form = validated(form_class, body, blank, extra=flags, data=new_defaults(resource))
+    if resource.duplicates and (refusal := duplicate_refusal(resource, form, body)):
+        return refusal
     try:
         item = resource.create(form)
         db.session.flush()
@@ -376,7 +241,7 @@ def create_view(resource):
             IdempotentRequest(
                 token_id=g.api_token.id,
                 key=key,
-                fingerprint=fingerprint(body),
+                fingerprint=idempotency.fingerprint(body),
                 status=201,
                 body=represent(resource, item),
                 location=location,
@@ -386,10 +251,32 @@ def create_view(resource):
         db.session.commit()
     except IntegrityError:  # the same key, at the same time, from another request: it won
         db.session.rollback()
-        if key and (earlier := remembered(key, body)) is not None:
+        if key and (earlier := idempotency.remembered(key, body)) is not None:
             return earlier
         raise
     return one(resource, item, 201, {"Location": location})
+
+
+ALLOW_DUPLICATE = "allow_duplicate"
+
+
+def duplicate_refusal(resource, form, body):
+    """409 naming the likely duplicates, as the page shows them, unless the body says to
+    create it anyway."""
+    allowed = body.get(ALLOW_DUPLICATE, False)
+    if not isinstance(allowed, bool):
+        raise Invalid({ALLOW_DUPLICATE: [_("Expected true or false.")]})
+    found = [] if allowed else resource.duplicates(form)
+    if not found:
+        return None
+    return problems.problem(
+        409,
+        _("Likely duplicates exist; send allow_duplicate: true to create it anyway."),
+        kind="likely-duplicate",
+        duplicates=[
+            url_for(f"api.{resource.name}_read", item_id=item.id, _external=True) for item in found
+        ],
+    )
 
 
 def new_defaults(resource):
@@ -401,10 +288,14 @@ def load_fresh(resource, item_id):
     return load(resource, item_id)
 
 
-def if_match(item):
-    """428 without If-Match, 412 (with the record as it is) when it names another version."""
+def require_if_match():
+    """428 without If-Match, whether or not the record exists."""
     if not request.headers.get("If-Match"):
         raise Precondition(428)
+
+
+def if_match(item):
+    """412 (with the record as it is) when If-Match names another version."""
     if request.if_match.is_strong(str(item.version)) or request.if_match.star_tag:
         return
     if request.if_match.contains_weak(str(item.version)):
@@ -412,51 +303,42 @@ def if_match(item):
     raise Stale(item)
 
 
-class Precondition(Exception):
-    def __init__(self, status):
-        super().__init__(status)
-        self.status = status
-
-
 def stale(resource, item_id):
     db.session.rollback()
     return Stale(load(resource, item_id))
 
 
-class Stale(Exception):
-    def __init__(self, item):
-        super().__init__("stale")
-        self.item = item
-
-
 def update_view(resource, item_id):
+    """Check the body as the form would, then the version (If-Match), then save."""
     body = json_body()
+    require_if_match()
     item = load(resource, item_id)
     require_edit(item)
+    moves = checked_moves(resource, body)
+    form = None
+    if resource.writable:
+        stored = resource.edit_form(item, formdata=None, meta=schema.NO_CSRF)
+        fields = {name: value for name, value in body.items() if name not in moves}
+        data, errors = formdata(stored, fields, base_values(stored), extra=resource.moves)
+        if errors:
+            raise Invalid(errors)
+        form = resource.edit_form(item, formdata=data, meta=schema.NO_CSRF)
+        if not form.validate():
+            raise Invalid(problems.field_problems(form))
+    else:
+        unknown = set(body) - set(resource.moves) - READ_ONLY - {"reason"}
+        if unknown:
+            message = _("Unknown field, or one your role may not set.")
+            raise Invalid({name: [message] for name in sorted(unknown)})
     if_match(item)
-    moves = {name: body[name] for name in resource.moves if name in body}
     try:
-        if resource.writable:
-            stored = resource.edit_form(item, formdata=None, meta=schema.NO_CSRF)
-            fields = {name: value for name, value in body.items() if name not in moves}
-            base = base_values(stored)
-            data, errors = formdata(stored, fields, base, extra=resource.moves)
-            if errors:
-                raise Invalid(errors)
-            form = resource.edit_form(item, formdata=data, meta=schema.NO_CSRF)
-            if not form.validate():
-                raise Invalid(problems.field_problems(form))
-            check_version(item, item.version)
+        if form is not None:
             resource.update(item, form)
-        else:
-            unknown = set(body) - set(resource.moves) - READ_ONLY - {"reason"}
-            if unknown:
-                message = _("Unknown field, or one your role may not set.")
-                raise Invalid({name: [message] for name in sorted(unknown)})
-        apply_moves(resource, item, moves, body)
+        for name, value in moves.items():
+            apply_move(resource, item, name, value, body)
         db.session.flush()
         db.session.commit()
-    except (EditConflict, StaleDataError):
+    except StaleDataError:  # another save won between our check and our UPDATE
         raise stale(resource, item_id) from None
     except Refused as refusal:
         db.session.rollback()
@@ -464,20 +346,31 @@ def update_view(resource, item_id):
     return one(resource, load_fresh(resource, item_id))
 
 
-def apply_moves(resource, item, moves, body):
-    for name, value in moves.items():
-        spec = MOVE_SCHEMAS[resource.path][name]
-        if not isinstance(value, str) or value not in spec["enum"]:
-            raise Invalid({name: [_("Not one of the allowed values.")]})
-        handler = resource.moves[name]
-        try:
-            handler(item, value, body) if name == "stage" else handler(item, value)
-        except Exception as error:  # the service's own refusal (a reason is needed)
-            if type(error).__name__ != "StageRefused":
-                raise
-            db.session.rollback()
-            message = _("Say why: going back a stage or closing a match needs a reason.")
-            raise Invalid({"reason": [message]}) from None
+def checked_moves(resource, body):
+    """The values of the fields the form does not hold (an action's status, a match's stage)."""
+    moves, errors = {}, {}
+    for name in resource.moves:
+        if name in body:
+            if body[name] not in MOVE_SCHEMAS[resource.path][name]["enum"]:
+                errors[name] = [_("Not one of the allowed values.")]
+            moves[name] = body[name]
+    reason = body.get("reason")
+    if "stage" in resource.moves and not (reason is None or (isinstance(reason, str)
+                                                           and len(reason) <= 300)):  # fmt: skip
+        errors["reason"] = [_("Expected a string of at most 300 characters.")]
+    if errors:
+        raise Invalid(errors)
+    return moves
+
+
+def apply_move(resource, item, name, value, body):
+    handler = resource.moves[name]
+    try:
+        handler(item, value, body)
+    except StageRefused:
+        db.session.rollback()
+        message = _("Say why: going back a stage or closing a match needs a reason.")
+        raise Invalid({"reason": [message]}) from None
 
 
 def move_schemas():
@@ -496,6 +389,7 @@ MOVE_SCHEMAS = move_schemas()
 
 
 def delete_view(resource, item_id):
+    require_if_match()
     item = load(resource, item_id)
     require_edit(item)
     if_match(item)
@@ -569,11 +463,12 @@ def _bind(view, resource):
 
 VERBS = (  # verb, rule, methods, view
     ("list", "", ["GET"], list_view),
-    ("read", "/<id:item_id>", ["GET"], read_view),
+    # Any integer, so that 0 or a huge id is a 404 of the API rather than a routing miss.
+    ("read", "/<int(signed=True):item_id>", ["GET"], read_view),
     ("create", "", ["POST"], create_view),
-    ("update", "/<id:item_id>", ["PATCH"], update_view),
-    ("delete", "/<id:item_id>", ["DELETE"], delete_view),
-    ("restore", "/<id:item_id>/restore", ["POST"], restore_view),
+    ("update", "/<int(signed=True):item_id>", ["PATCH"], update_view),
+    ("delete", "/<int(signed=True):item_id>", ["DELETE"], delete_view),
+    ("restore", "/<int(signed=True):item_id>/restore", ["POST"], restore_view),
 )
 
 

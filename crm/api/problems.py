@@ -101,3 +101,42 @@ def field_problems(form):
 
 def invalid(errors, detail=None):
     return problem(422, detail or _("Some fields are not valid."), kind="invalid", errors=errors)
+
+
+# The API's own refusals, turned into problems by ``crm.api.endpoints.handled``.
+
+
+class NotFoundProblem(Exception):
+    pass
+
+
+class BadQuery(Exception):
+    def __init__(self, name, message):
+        super().__init__(message)
+        self.errors = {name: [message]}
+
+
+class Unsupported(Exception):
+    pass
+
+
+class BadBody(Exception):
+    pass
+
+
+class Invalid(Exception):
+    def __init__(self, errors):
+        super().__init__("invalid")
+        self.errors = errors
+
+
+class Precondition(Exception):
+    def __init__(self, status):
+        super().__init__(status)
+        self.status = status
+
+
+class Stale(Exception):
+    def __init__(self, item):
+        super().__init__("stale")
+        self.item = item

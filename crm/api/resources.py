@@ -64,6 +64,9 @@ class Resource:
     columns: tuple = ()  # read-only collections: the columns shown
     trashable: bool = True
     moves: dict = field(default_factory=dict)  # PATCHable names outside the form -> handler
+    # What the page's "new" form asks before saving: form -> the records it may duplicate;
+    # ``allow_duplicate: true`` in the body creates it anyway (the page's extra tick).
+    duplicates: Callable | None = None
 
     @property
     def writable(self):
@@ -141,7 +144,7 @@ NEXT_ACTION = {
 }
 
 
-def set_action_status(action, value):
+def set_action_status(action, value, body=None):
     return action_services.set_status(action, Status(value), actor=current_user)
 
 
@@ -192,6 +195,9 @@ RESOURCES = [
             org, form.values(), actor=current_user
         ),
         values={"sector_ids": lambda org: [sector.id for sector in org.sectors]},
+        duplicates=lambda form: organization_services.likely_duplicates(
+            form.name.data, form.native_name.data
+        ),
         extra={
             "owner_id": (nullable({"type": "integer"}), lambda org: org.owner_id),
             "last_contact_at": (nullable(DATE_TIME), lambda org: org.last_contact_at),

@@ -95,7 +95,7 @@ def on_event(event):
 
 
 def build_scheduler(app, background=False):
-    """The scheduler: in UTC, one job defined in code, no persistent job store (SCH-1, SCH-7)."""
+    """The scheduler: in UTC, its jobs defined in code, no persistent job store (SCH-1, SCH-7)."""
     scheduler = (BackgroundScheduler if background else BlockingScheduler)(timezone=UTC)
     from crm.api.webhooks import tick as webhooks_tick  # the integration API's outbox
 

@@ -306,7 +306,7 @@ def test_openapi_is_generated_from_the_forms(app, client):
         names = {
             f.short_name for f in form if f.short_name not in ("csrf_token", "version", "loaded")
         }
-    assert set(schemas["OrganizationsCreate"]["properties"]) == names
+    assert set(schemas["OrganizationsCreate"]["properties"]) == names | {"allow_duplicate"}
     name = schemas["OrganizationsCreate"]["properties"]["name"]
     assert name["maxLength"] == 200 and name["type"] == "string"
     assert "name" in schemas["OrganizationsCreate"]["required"]
@@ -324,3 +324,55 @@ def test_the_reference_page_runs_under_the_strict_csp(client):
     for asset in ("vendor/swagger-ui/swagger-ui-bundle.js", "api-docs.js"):
         assert asset in html
         assert client.get(f"/static/{asset}").status_code == 200
+
+
+def test_two_simultaneous_patches_with_the_same_etag_one_200_one_412(app, api, records):
+    import threading
+
+    caller = api()
+    url = f"/api/v1/organizations/{records.org(caller.user)}"
+    barrier, answers = threading.Barrier(2), {}
+
+    def patch(city):
+        client = app.test_client()
+        headers = {"Authorization": f"Bearer {caller.secret}", "If-Match": '"1"'}
+        barrier.wait()
+        answers[city] = client.patch(url, json={"city": city}, headers=headers)
+
+    threads = [threading.Thread(target=patch, args=(city,)) for city in ("Derio", "Tsu")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    statuses = sorted(answer.status_code for answer in answers.values())
+    assert statuses == [200, 412], {c: a.get_json() for c, a in answers.items()}
+    winner = next(city for city, answer in answers.items() if answer.status_code == 200)
+    assert caller.get(url).get_json()["city"] == winner
+    assert caller.get(url).get_json()["version"] == 2
+
+
+def test_the_timeline_names_the_token_of_a_change(api, client, login, records):
+    caller = api()
+    org = records.org(caller.user)
+    caller.patch(
+        f"/api/v1/organizations/{org}", json={"city": "Derio"}, headers={"If-Match": '"1"'}
+    )
+    login(Role.MANAGER)
+    page = client.get(f"/organizations/{org}").get_data(as_text=True)
+    assert "through the API, token “tests”" in page
+
+
+def test_a_likely_duplicate_needs_allow_duplicate_as_on_the_page(app, api):
+    caller = api()
+    assert caller.post("/api/v1/organizations", json=ORGANIZATION).status_code == 201
+    same = caller.post(
+        "/api/v1/organizations", json={**ORGANIZATION, "name": "FUNDACIÓN  tecnalia"}
+    )
+    assert same.status_code == 409, same.get_json()  # case and spaces aside, as on the page
+    assert same.get_json()["duplicates"][0].endswith("/api/v1/organizations/1")
+    forced = caller.post(
+        "/api/v1/organizations",
+        json={**ORGANIZATION, "name": "FUNDACIÓN  tecnalia", "allow_duplicate": True},
+    )
+    assert forced.status_code == 201
+    assert count(app, Organization) == 2

@@ -15,7 +15,7 @@ from tests.test_authorization import expect
 
 build = test_authorization.build  # the walk's fixture: the path's records, owned by the user
 ROLES = [None, *Role]
-ITEM = re.compile(r"<id:item_id>")
+ITEM = re.compile(r"<int\(signed=True\):item_id>")
 KIND = {
     "organizations": "organization",
     "contacts": "contact",

@@ -18,10 +18,12 @@ from crm.reminders.models import Delivery, OutboxMessage, SchedulerHeartbeat
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_sch1_sch7_jobs_defined_in_code_in_utc(app):
+def test_sch1_sch7_the_jobs_are_defined_in_code_in_utc(app):
     scheduler = build_scheduler(app, background=True)
     jobs = scheduler.get_jobs()
-    assert {job.id for job in jobs} == {"reminders-pass", "b2b-requests-expire"}
+    # The reminders' pass, the webhooks' outbox of the integration API (crm/api) and the
+    # expiry of unanswered B2B meeting requests (crm/public_events).
+    assert {job.id for job in jobs} == {"reminders-pass", "webhooks-pass", "b2b-requests-expire"}
     assert str(scheduler.timezone) == "UTC"
     for job in jobs:
         assert job.coalesce is True and job.max_instances == 1 and job.misfire_grace_time is None
