@@ -6,7 +6,7 @@ from crm.database import LabelledEnum, enum_column
 from crm.extensions import db
 from crm.kinds import Kind, register, waits_for_organization
 from crm.organizations.models import Organization
-from crm.records import Mergeable, Record
+from crm.records import LIVE_ONLY, Mergeable, Record
 from crm.text import KEY_LENGTH
 
 
@@ -29,7 +29,7 @@ class Contact(Record, Mergeable, db.Model):
 
     __tablename__ = "contacts"
     __table_args__ = (
-        Index("ix_contacts_live_name", "deleted_at", "family_name", "given_name"),
+        Index("ix_contacts_live_name", "family_name", "given_name", "id", **LIVE_ONLY),
         Index("ix_contacts_organization", "organization_id", "deleted_at"),
         Index("ix_contacts_owner", "owner_id", "deleted_at"),
         Index("ix_contacts_email", "email"),

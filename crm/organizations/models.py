@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from crm import kinds
 from crm.database import LabelledEnum, enum_column
 from crm.extensions import db
-from crm.records import Mergeable, Record
+from crm.records import LIVE_ONLY, Mergeable, Record
 from crm.text import KEY_LENGTH
 
 # How often a relationship should hear from us unless a manager says otherwise.
@@ -143,7 +143,7 @@ class Organization(Record, Mergeable, db.Model):
 
     __tablename__ = "organizations"
     __table_args__ = (
-        Index("ix_organizations_live_name", "deleted_at", "name"),
+        Index("ix_organizations_live_name", "name", "id", **LIVE_ONLY),
         # last_contact_at makes the pipeline's per-owner counts and medians index-only.
         Index("ix_organizations_owner_contact", "owner_id", "deleted_at", "last_contact_at"),
     )
