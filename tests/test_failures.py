@@ -235,3 +235,23 @@ def test_a_mistake_in_sql_is_still_a_bug_not_a_busy_database(app):
     with app.app_context(), pytest.raises(OperationalError) as raised:
         db.session.execute(text("SELECT * FROM no_such_table"))
     assert not database_unavailable(raised.value)  # SQLite says OperationalError for both
+
+
+def test_the_api_answers_503_as_problem_details_while_the_database_is_locked(
+    app, client, make_user, database_file
+):
+    from tests.api.factories import issue_token
+
+    user = make_user()
+    headers = {"Authorization": f"Bearer {issue_token(app, user)[1]}"}
+    assert client.get("/api/v1/users", headers=headers).status_code == 200  # last use noted
+    body = {"name": "Ikerlan", "kind": "technology_centre", "region": "basque_country",
+            "country": "ES"}  # fmt: skip
+    with write_lock(database_file):
+        response = client.post("/api/v1/organizations", json=body, headers=headers)
+    assert response.status_code == 503
+    assert response.mimetype == "application/problem+json"
+    # 5 s, or the end of the token's rate-limit window if later (Flask-Limiter takes the max).
+    assert int(response.headers["Retry-After"]) >= 5
+    assert response.get_json()["status"] == 503
+    assert count(app, Organization) == 0

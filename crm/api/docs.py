@@ -8,7 +8,7 @@ from crm.api.blueprint import bp
 from crm.api.endpoints import MOVE_SCHEMAS, PREFIX, offered
 from crm.api.problems import TITLES
 from crm.api.resources import RESOURCES, column_schema, is_record, shown_columns
-from crm.api.webhooks import EVENT_TYPES
+from crm.api.webhooks import event_types
 
 
 class Reader:
@@ -267,7 +267,7 @@ def document():
                 "events, sectors and users. Authenticate with a personal access token "
                 "(`Authorization: Bearer zubia_pat_…`). PATCH and DELETE need `If-Match` with "
                 "the record's ETag. Errors are RFC 9457 problem details. Webhook events: "
-                + ", ".join(EVENT_TYPES)
+                + ", ".join(event_types())
                 + "."
             ),
         },

@@ -3,6 +3,7 @@ it: tokens on the account page, webhook endpoints for admins (crm/api/pages.py).
 
 import contextlib
 import hashlib
+import time
 
 from flask import current_app, g, request, url_for
 from flask_babel import gettext as _
@@ -68,14 +69,11 @@ def rate_limit_headers(response):
     if request.path.startswith("/api/"):
         current = limiter.current_limit
         if current is not None:
-            from crm.clock import now_utc
-
-            reset = max(0, int(current.reset_at - now_utc().timestamp()))
+            # The limiter's own clock (real time), not crm.clock's: its windows are real.
+            reset = max(0, int(current.reset_at - time.time()))
             response.headers["RateLimit-Limit"] = str(current.limit.amount)
             response.headers["RateLimit-Remaining"] = str(max(0, current.remaining))
             response.headers["RateLimit-Reset"] = str(reset)
-        for name in ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"):
-            response.headers.pop(name, None)
         response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -5,7 +5,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from crm.api.models import Scope
-from crm.api.webhooks import EVENT_TYPES
+from crm.api.webhooks import event_types
 from crm.forms import (
     MultiCheckboxField,
     PlainText,
@@ -40,6 +40,9 @@ class WebhookForm(FlaskForm):
     events = MultiCheckboxField(
         _l("Events"),
         description=_l("None ticked: every event."),
-        choices=[SelectChoice(name, name) for name in ("*", *EVENT_TYPES)],
     )
     description = text_field(_l("Description"), 200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.events.choices = [SelectChoice(name, name) for name in ("*", *event_types())]

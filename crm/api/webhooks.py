@@ -39,11 +39,16 @@ from crm.kinds import kind_named
 from crm.reminders.sending import BACKOFF_MINUTES, MAX_ATTEMPTS
 
 WHAT = {"create": "created", "update": "updated", "delete": "deleted", "restore": "restored"}
-EVENT_TYPES = [
-    f"{kind}.{what}"
-    for kind in ("organization", "contact", "meeting", "action", "match", "visit", "event")
-    for what in WHAT.values()
-] + ["action.completed", "match.stage_changed"]
+SPECIAL = ("action.completed", "match.stage_changed")
+
+
+def event_types():
+    """Every event an endpoint may ask for: each record kind's changes, and the special ones."""
+    from crm.kinds import kinds
+
+    return [f"{k.name}.{what}" for k in kinds() for what in WHAT.values()] + list(SPECIAL)
+
+
 LEASE = timedelta(minutes=10)
 PENDING, SENDING, DELIVERED, FAILED = "pending", "sending", "delivered", "failed"
 

@@ -376,3 +376,11 @@ def test_a_likely_duplicate_needs_allow_duplicate_as_on_the_page(app, api):
     )
     assert forced.status_code == 201
     assert count(app, Organization) == 2
+
+
+def test_a_token_writes_with_csrf_protection_on(make_app, make_user):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    user = make_user()
+    headers = {"Authorization": f"Bearer {issue_token(app, user)[1]}"}
+    response = app.test_client().post("/api/v1/organizations", json=ORGANIZATION, headers=headers)
+    assert response.status_code == 201, response.get_json()
