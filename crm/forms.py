@@ -25,6 +25,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from crm.converters import MAX_ID
+
 SEARCH = "_search"  # the name of an organization picker's "Search" button
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -160,7 +162,9 @@ def active_user_choices(keep=()):
     from crm.accounts.models import User
     from crm.extensions import db
 
-    keep = [keep] if isinstance(keep, int) else [i for i in keep or () if isinstance(i, int)]
+    keep = [keep] if isinstance(keep, int) else list(keep or ())
+    # Only ids that can exist: a posted 10**30 would overflow the database's integer.
+    keep = [i for i in keep if isinstance(i, int) and 0 < i <= MAX_ID]
     people = User.active & User.email.not_in(system_accounts())
     users = db.session.execute(
         db.select(User.id, User.name).where(people | User.id.in_(keep)).order_by(User.name)

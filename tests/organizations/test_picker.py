@@ -195,6 +195,17 @@ def test_system_accounts_are_never_offered_as_people(app, client, login, make_us
     assert colleague.id in offered_options(page, "owner_id")
 
 
+@pytest.mark.parametrize("owner", [str(10**30), "-1", "0"])
+def test_an_owner_id_that_cannot_exist_is_a_message_not_an_error(app, client, login, owner):
+    login()
+    data = {"title": "Call back", "owner_id": owner, "due_date": "2026-12-01"}
+    response = client.post("/actions/new", data={**data, "priority": "normal"})
+    assert response.status_code == 200  # the form again, with its message; nothing saved
+    assert "Not a valid choice" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalars(select(Action)).all() == []
+
+
 def offered_options(page, name):
     select_tag = re.search(rf'<select[^>]*name="{name}".*?</select>', page, re.DOTALL).group(0)
     return [int(v) for v in re.findall(r'value="(\d+)"', select_tag)]
