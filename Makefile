@@ -7,6 +7,9 @@ STAMP := $(VENV)/.installed
 CATALOGS := $(wildcard crm/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
+# The suite runs on every core (pytest-xdist); PYTEST_ARGS="-n 0" runs it in one process.
+PYTEST_ARGS ?= -n auto
+
 .PHONY: run test lint format bench translations
 
 run: $(STAMP) $(COMPILED)

@@ -5,7 +5,13 @@
   window.SwaggerUIBundle({
     url: element.getAttribute("data-spec-url"),
     domNode: element,
-    deepLinking: true,
+    // Deep links put a link inside each operation's toggle button (nested controls).
+    deepLinking: false,
     tryItOutEnabled: false,
+    onComplete: function () {
+      // The server choice is a select without a label: name it.
+      var servers = document.getElementById("servers");
+      if (servers) servers.setAttribute("aria-label", element.getAttribute("data-servers-label"));
+    },
   });
 })();
