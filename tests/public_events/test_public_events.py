@@ -409,7 +409,9 @@ def test_unanswered_requests_expire_at_the_deadline(mail_app, smtp, event_id, st
         assert db.session.scalars(select(MeetingRequest)).one().status is RequestStatus.EXPIRED
     stand(NOW + timedelta(days=1))
     deliver(mail_app)
-    assert "expir" in mails_to(smtp, "ane@tecnalia.example")[-1].get_body(("plain",)).get_content()
+    # In the Spanish registrant's language.
+    body = mails_to(smtp, "ane@tecnalia.example")[-1].get_body(("plain",)).get_content()
+    assert "no se respondió a tiempo y ha caducado" in body
 
 
 def test_the_request_cap(mail_app, event_id, stand):
