@@ -1,7 +1,6 @@
 """The scheduler's mailbox pass: every MAILIN_TICK_SECONDS (a minute), when a mailbox is set."""
 
 import logging
-from datetime import UTC, datetime
 
 from crm.extensions import db
 from crm.mailin.polling import MailboxError, poll
@@ -27,19 +26,9 @@ def tick(app):
         log.info("mailbox pass: %s messages, %s", counts.seen, counts.outcomes)
 
 
-def add_job(scheduler, app):
-    """Register the pass on ``scheduler`` (crm.reminders.jobs.build_scheduler) if configured."""
+def schedule(app):
+    """The pass as the scheduler runs it (crm.reminders.jobs.build_scheduler): ``(job, id,
+    seconds)``, or None while no mailbox is configured."""
     if not app.config.get("MAILIN_IMAP_HOST"):
         return None
-    return scheduler.add_job(
-        tick,
-        "interval",
-        args=[app],
-        seconds=app.config["MAILIN_TICK_SECONDS"],
-        id=JOB_ID,
-        replace_existing=True,
-        coalesce=True,
-        max_instances=1,
-        misfire_grace_time=None,
-        next_run_time=datetime.now(UTC),
-    )
+    return tick, JOB_ID, app.config["MAILIN_TICK_SECONDS"]

@@ -99,19 +99,22 @@ def build_scheduler(app, background=False):
     scheduler = (BackgroundScheduler if background else BlockingScheduler)(timezone=UTC)
     from crm.api.webhooks import tick as webhooks_tick  # the integration API's outbox
 
+    tick_seconds = app.config["REMINDER_TICK_SECONDS"]
     now = {"next_run_time": datetime.now(UTC)}  # a first pass at start, then every tick
-    jobs = (
-        (tick, "reminders-pass", now),
-        (webhooks_tick, "webhooks-pass", now),
+    jobs = [
+        (tick, "reminders-pass", tick_seconds, now),
+        (webhooks_tick, "webhooks-pass", tick_seconds, now),
         # Unanswered B2B meeting requests expire at their event's deadline (crm.public_events).
-        (expire_requests, "b2b-requests-expire", {}),
-    )
-    for job, job_id, first in jobs:
+        (expire_requests, "b2b-requests-expire", tick_seconds, {}),
+    ]
+    if mailbox := mailin.schedule(app):  # the mailbox pass, when a mailbox is configured
+        jobs.append((*mailbox, now))
+    for job, job_id, seconds, first in jobs:
         scheduler.add_job(
             job,
             "interval",
             args=[app],
-            seconds=app.config["REMINDER_TICK_SECONDS"],
+            seconds=seconds,
             id=job_id,
             replace_existing=True,
             coalesce=True,
@@ -120,5 +123,4 @@ def build_scheduler(app, background=False):
             **first,
         )
     scheduler.add_listener(on_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED)
-    mailin.add_job(scheduler, app)  # the mailbox pass, when a mailbox is configured
     return scheduler
